@@ -1,0 +1,192 @@
+"""One family of exceptions: each says what happened, why, and what to do, in German or English.
+
+Every error is a :class:`CalliopeError` **and** the built-in exception a Python programmer
+would expect (``NoBoardFound`` is a ``LookupError``, ``PortPermissionError`` a
+``PermissionError`` ...), so ``except PermissionError`` keeps working.
+
+Each error carries
+
+* ``reason``: a short machine-checkable word (``"no_board"``, ``"permission"``...),
+* ``title`` and ``detail``: the two sentences a person reads, in the current language
+  (see :mod:`calliope_lib.messages`), and ``text(lang)`` for the other language.
+
+Example::
+
+    >>> import calliope_lib as cl
+    >>> try:
+    ...     cl.connect("/dev/does-not-exist")
+    ... except cl.CalliopeError as err:
+    ...     print(err.reason)
+    port_missing
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterable
+
+from .messages import t
+
+
+class CalliopeError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    #: short machine-checkable reason; subclasses set it
+    reason: str = "error"
+    #: the key of the message pair in :mod:`calliope_lib.messages` (``KEY.title``/``KEY.detail``)
+    key: str | None = None
+
+    def __init__(self, *args: object, **fields: Any) -> None:
+        self.fields = fields
+        if self.key is not None and not args:
+            args = (self.text(),)
+        super().__init__(*args)
+
+    @property
+    def title(self) -> str:
+        """One short line: what happened."""
+        return t(f"{self.key}.title", **self.fields) if self.key else str(self.args[0])
+
+    @property
+    def detail(self) -> str:
+        """Why, and what to do about it."""
+        return t(f"{self.key}.detail", **self.fields) if self.key else ""
+
+    def text(self, lang: str | None = None) -> str:
+        """Title and detail in ``lang`` ("de" or "en"; default: the current language)."""
+        if self.key is None:
+            return str(self.args[0]) if self.args else self.reason
+        title = t(f"{self.key}.title", lang, **self.fields)
+        detail = t(f"{self.key}.detail", lang, **self.fields)
+        return f"{title}. {detail}"
+
+
+class NoBoardFound(CalliopeError, LookupError):
+    """No Calliope mini or micro:bit is plugged in (or the cable carries no data)."""
+
+    reason = "no_board"
+    key = "no_board"
+
+
+class PortPermissionError(CalliopeError, PermissionError):
+    """The operating system does not let this user open the serial port (Linux: ``dialout``)."""
+
+    reason = "permission"
+    key = "permission"
+
+
+class PortBusyError(CalliopeError, OSError):
+    """Another program (Mu, Thonny, a MakeCode tab) holds the serial port."""
+
+    reason = "port_busy"
+    key = "port_busy"
+
+
+class PortNotFoundError(CalliopeError, FileNotFoundError):
+    """The named port does not exist (board not plugged in, or a typo)."""
+
+    reason = "port_missing"
+    key = "port_missing"
+
+
+class BadAddressError(CalliopeError, ValueError):
+    """``connect()`` got an address it cannot understand."""
+
+    reason = "bad_url"
+    key = "bad_url"
+
+
+class BoardNotAnswering(CalliopeError, TimeoutError):
+    """The board sent nothing for too long."""
+
+    reason = "not_answering"
+    key = "not_answering"
+
+
+class CommandRefused(CalliopeError, RuntimeError):
+    """The firmware answered a command with an error."""
+
+    reason = "command_refused"
+    key = "command_failed"
+
+
+class UnknownChannel(CalliopeError, KeyError):
+    """A channel name that the board or recording does not have."""
+
+    reason = "unknown_channel"
+    key = "unknown_channel"
+
+    def __init__(self, channel: str, known: Iterable[str]) -> None:
+        known = list(known)
+        guesses = difflib.get_close_matches(channel, known, n=1)
+        hint = t("unknown_channel.hint", guess=guesses[0]) if guesses else ""
+        super().__init__(channel=channel, known=", ".join(known) or "-", hint=hint)
+        self.channel = channel
+        self.known = known
+        self.guess = guesses[0] if guesses else None
+
+    def __str__(self) -> str:  # KeyError would print the repr of the message
+        return self.text()
+
+
+class NoDataYet(CalliopeError, TimeoutError):
+    """A channel exists in principle but no value arrived in time."""
+
+    reason = "no_data"
+    key = "no_data_yet"
+
+
+class RecordingFileError(CalliopeError, ValueError):
+    """A file cannot be read as a recording."""
+
+    reason = "bad_file"
+    key = "file_not_recording"
+
+
+class RecordingFileMissing(CalliopeError, FileNotFoundError):
+    """A recording file that does not exist."""
+
+    reason = "file_missing"
+    key = "file_missing"
+
+
+class DiskFullError(CalliopeError, OSError):
+    """Saving failed while recording (full disk, removed USB stick)."""
+
+    reason = "disk_full"
+    key = "disk_full"
+
+
+class MissingOptionalPackage(CalliopeError, ImportError):
+    """An optional package (pandas, nbgrader...) is needed for this and not installed."""
+
+    reason = "optional_missing"
+    key = "optional_missing"
+
+
+class InvalidParameter(CalliopeError, ValueError):
+    """A parameter that makes no sense (negative resistance, ``every=0``...).
+
+    Pass ``message=`` for a text of your own, or a ``key`` of :mod:`calliope_lib.messages`.
+    """
+
+    reason = "invalid_parameter"
+
+    def __init__(self, message: str | None = None, *, key: str | None = None, **fields: Any):
+        if key is not None:
+            message = t(key, **fields)
+        super().__init__(message or "invalid parameter")
+        self.fields = fields
+
+
+def require(package: str, install: str | None = None) -> Any:
+    """Import an optional package or raise :class:`MissingOptionalPackage` saying how to get it.
+
+    >>> pd = require("pandas", "calliope-lib[pandas]")  # doctest: +SKIP
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(package)
+    except ImportError as exc:
+        raise MissingOptionalPackage(package=package, install=install or package) from exc
