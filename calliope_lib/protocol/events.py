@@ -1,0 +1,71 @@
+"""What the parser makes of the bytes a board sends: small immutable events.
+
+The parser (:mod:`calliope_lib.protocol.parser`) turns bytes into a list of these. The
+:class:`Row` is by far the most common one and is kept as a plain ``NamedTuple`` so that a
+million of them per second stay affordable.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Union
+
+
+class Row(NamedTuple):
+    """Values that arrived together on one line.
+
+    ``names`` and ``values`` have the same length. ``board_ms`` is the board's own clock in
+    milliseconds when the line carried one (our firmware, the MakeCode datalogger), ``seq`` the
+    firmware's sequence number.
+
+    >>> Row(("temperature", "light"), (21.0, 128.0), 10234, 0)
+    Row(names=('temperature', 'light'), values=(21.0, 128.0), board_ms=10234, seq=0)
+    """
+
+    names: tuple[str, ...]
+    values: tuple[float, ...]
+    board_ms: float | None = None
+    seq: int | None = None
+
+
+class Hello(NamedTuple):
+    """The firmware's ``$HELLO`` line: ``fields`` holds ``proto``, ``fw``, ``board``..."""
+
+    fields: dict[str, str]
+
+
+class Reply(NamedTuple):
+    """The answer to a command: ``$OK <command> <text>`` or ``$ERR <command> <text>``."""
+
+    ok: bool
+    command: str
+    text: str
+
+
+class Columns(NamedTuple):
+    """The firmware's ``$COLS`` line: the channel order of the following data lines."""
+
+    names: tuple[str, ...]
+
+
+class BoardMessage(NamedTuple):
+    """Text the board printed that is not data: the REPL banner, a traceback's last line.
+
+    ``kind`` is ``"error"`` for an error report of the program on the board (the last line
+    of a MicroPython traceback), ``"chatter"`` for the REPL's own texts.
+    """
+
+    kind: str
+    text: str
+
+
+class BadLine(NamedTuple):
+    """A line that could not be read; ``reason`` is one of :data:`BAD_REASONS`."""
+
+    reason: str
+    text: str
+
+
+#: Why a line was counted as bad.
+BAD_REASONS = ("not_utf8", "control_chars", "too_long", "unreadable", "columns_mismatch")
+
+Event = Union[Row, Hello, Reply, Columns, BoardMessage, BadLine]

@@ -1,0 +1,89 @@
+"""Both ends of the firmware protocol in ``calliope_lib/firmware/PROTOCOL.md``, as pure functions.
+
+The host uses the ``command_*`` encoders and :func:`parse_reply_fields`; the simulated board
+uses :func:`format_data_line` and friends, so host and simulator cannot drift apart.
+
+>>> command("cols", ["temperature", "light"])
+b'cols temperature,light\\n'
+>>> format_data_line(3, 1500, [21.25, 128])
+'$D 3 1500 21.25,128'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+from ..firmware.version import FIRMWARE_VERSION, PROTOCOL_VERSION
+
+#: The word after ``$HELLO`` that marks our firmware among other programs' output.
+MAGIC = "calliope-lab"
+#: ``$D`` sequence numbers wrap from this value - 1 back to 0.
+SEQ_MODULO = 1_000_000
+#: Allowed period between data lines, in milliseconds.
+MIN_PERIOD_MS = 10
+MAX_PERIOD_MS = 3_600_000
+#: Longest command line the board accepts.
+MAX_COMMAND_BYTES = 200
+
+COMMANDS = ("hello", "info", "channels", "cols", "cols?", "every", "start", "stop", "read")
+
+
+def command(name: str, argument: str | int | Iterable[str] | None = None) -> bytes:
+    """Encode one host command as the bytes to write (``\\n``-terminated)."""
+    if name not in COMMANDS:
+        raise ValueError(f"unknown command {name!r}")
+    if argument is None:
+        return f"{name}\n".encode("ascii")
+    if not isinstance(argument, (str, int)):
+        argument = ",".join(argument)
+    return f"{name} {argument}\n".encode("ascii")
+
+
+def format_value(value: float) -> str:
+    """A value as the firmware sends it: integers bare, others with up to 4 decimals."""
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "nan"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.4f}".rstrip("0")
+    return text
+
+
+def format_data_line(seq: int, board_ms: int, values: Sequence[float]) -> str:
+    """A ``$D`` data line (without line end)."""
+    return f"$D {seq % SEQ_MODULO} {board_ms} " + ",".join(format_value(v) for v in values)
+
+
+def format_hello(board: str, fw: str = FIRMWARE_VERSION, **extra: str) -> str:
+    """The ``$HELLO`` line (without line end)."""
+    fields = " ".join(f"{k}={v}" for k, v in extra.items())
+    line = f"$HELLO {MAGIC} proto={PROTOCOL_VERSION} fw={fw} board={board}"
+    return f"{line} {fields}" if fields else line
+
+
+def format_ok(cmd: str, text: str = "") -> str:
+    return f"$OK {cmd} {text}" if text else f"$OK {cmd}"
+
+
+def format_err(cmd: str, reason: str) -> str:
+    return f"$ERR {cmd} {reason}"
+
+
+def parse_fields(text: str) -> dict[str, str]:
+    """``"proto=1 fw=0.1.0 board=x"`` -> ``{"proto": "1", "fw": "0.1.0", "board": "x"}``."""
+    fields: dict[str, str] = {}
+    for word in text.split():
+        key, sep, value = word.partition("=")
+        if sep:
+            fields[key] = value
+    return fields
+
+
+def lost_between(previous_seq: int | None, seq: int) -> int:
+    """How many data lines were lost between two consecutive sequence numbers."""
+    if previous_seq is None:
+        return 0
+    return (seq - previous_seq - 1) % SEQ_MODULO
