@@ -1,0 +1,151 @@
+"""pyserial URL handler ``replay://``: a saved recording played back like a live board.
+
+``replay://meine_messung.csv`` (relative path) or ``replay:///home/kim/messung.csv``
+(absolute). Options: ``?speed=10`` plays ten times faster (timestamps follow), ``?loop=1``
+starts again at the end.
+
+Each row of the file comes out as one JSON line (``{"temperature": 21.5, "light": 128}``)
+at the moment it was recorded, so the host reads it in listen mode exactly like a kid's
+program. The units of the file are offered as ``port.units``; ``port.finished`` turns True
+after the last row (without ``loop``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import urllib.parse
+from typing import Any
+
+from serial.serialutil import PortNotOpenError, SerialBase, SerialException
+
+from ..simulator.board import SimClock
+
+
+def parse_replay_url(url: str) -> tuple[str, dict[str, str]]:
+    """``(path, options)`` from a ``replay://`` URL."""
+    if not url.lower().startswith("replay://"):
+        raise SerialException(f"expected a URL starting with replay://, got {url!r}")
+    rest = url[len("replay://"):]
+    path, _, query = rest.partition("?")
+    return urllib.parse.unquote(path), dict(urllib.parse.parse_qsl(query))
+
+
+class Serial(SerialBase):
+    """A serial port that sends the rows of a recording file at their recorded times."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.clock: SimClock | None = None
+        self.units: dict[str, str] = {}
+        self.finished = False
+        self._lines: list[tuple[float, bytes]] = []
+        self._index = 0
+        self._offset = 0.0
+        self._buffer = bytearray()
+        super().__init__(*args, **kwargs)
+
+    def open(self) -> None:
+        if self.is_open:
+            raise SerialException("Port is already open.")
+        from ..errors import CalliopeError
+        from ..storage import load_recording, rows
+
+        path, options = parse_replay_url(self.port)
+        try:
+            speed = float(options.get("speed", "1"))
+        except ValueError:
+            raise SerialException(f"replay:// speed={options['speed']!r} is not a number") from None
+        self._loop = options.get("loop", "0") not in ("0", "", "false")
+        try:
+            rec = load_recording(path)
+        except CalliopeError as exc:
+            raise SerialException(2, f"could not open port {self.port}: {exc}") from exc
+        self.units = rec.units
+        times, matrix = rows(rec)
+        names = rec.channels
+        first = float(times[0]) if len(times) else 0.0
+        self._lines = []
+        for when, values in zip(times, matrix):
+            obj = {n: float(v) for n, v in zip(names, values) if not math.isnan(v)}
+            self._lines.append((float(when) - first, (json.dumps(obj) + "\r\n").encode()))
+        self._duration = self._lines[-1][0] if self._lines else 0.0
+        self.clock = SimClock(speed=speed)
+        self._index = 0
+        self._offset = 0.0
+        self.finished = not self._lines
+        self.is_open = True
+
+    def close(self) -> None:
+        self.is_open = False
+
+    def _reconfigure_port(self) -> None:
+        pass
+
+    def _due(self) -> None:
+        assert self.clock is not None
+        now = self.clock.now()
+        lines = self._lines
+        while self._index < len(lines) and lines[self._index][0] + self._offset <= now:
+            self._buffer += lines[self._index][1]
+            self._index += 1
+            if self._index == len(lines) and self._loop:
+                self._index = 0
+                self._offset += self._duration + 0.001
+        if self._index >= len(lines) and not self._loop:
+            self.finished = True
+
+    def _seconds_to_next(self) -> float:
+        if self._index >= len(self._lines):
+            return math.inf
+        assert self.clock is not None
+        return max(0.0, self._lines[self._index][0] + self._offset - self.clock.now())
+
+    @property
+    def in_waiting(self) -> int:
+        if not self.is_open:
+            raise PortNotOpenError()
+        self._due()
+        return len(self._buffer)
+
+    def read(self, size: int = 1) -> bytes:
+        if not self.is_open:
+            raise PortNotOpenError()
+        assert self.clock is not None
+        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        while True:
+            self._due()
+            if len(self._buffer) >= size:
+                break
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                break
+            wait = self._seconds_to_next() / self.clock.speed
+            if deadline is not None:
+                wait = min(wait, deadline - now)
+            if math.isinf(wait):
+                wait = 0.05
+            time.sleep(max(wait, 0.0005))
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+    def write(self, data: bytes) -> int:
+        if not self.is_open:
+            raise PortNotOpenError()
+        return len(data)  # a recording does not listen
+
+    def reset_input_buffer(self) -> None:
+        self._buffer.clear()
+
+    def reset_output_buffer(self) -> None:
+        pass
+
+    def _update_break_state(self) -> None:
+        pass
+
+    def _update_rts_state(self) -> None:
+        pass
+
+    def _update_dtr_state(self) -> None:
+        pass
