@@ -127,7 +127,9 @@ class Board:
     # -- connecting -------------------------------------------------------------------------
     def _handshake(self) -> None:
         """Find out whether our firmware runs: ask for hello, wait briefly for ``$HELLO``."""
-        hello = self._ask_hello(HELLO_WAIT_S)
+        # A replayed file cannot run firmware: do not spend its first second waiting.
+        listen_only = getattr(self._transport, "listen_only", False)
+        hello = None if listen_only else self._ask_hello(HELLO_WAIT_S)
         if hello is None:
             self.info.mode = "listen"
             self.info.firmware = None

@@ -84,6 +84,10 @@ class SimClock:
         """Simulated seconds since this clock was made."""
         return (self._real() - self._start) * self.speed
 
+    def restart(self) -> None:
+        """Set simulated time back to zero."""
+        self._start = self._real()
+
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds / self.speed)
@@ -140,6 +144,10 @@ class SimulatedBoard:
         self._next_ms = 0
         self._seq = 0
         self._header_sent = False
+        # Simulated world time of the next streamed sample. Streams are laid out on a grid
+        # from here (not from the moment "start" arrived, which depends on the host's
+        # timing), so one seed always gives the same recording.
+        self._world_next = getattr(self, "_world_next", 0.0)
         if self.program == "firmware":
             self._send(fw.format_hello(self.kind))
 
@@ -250,6 +258,8 @@ class SimulatedBoard:
             self._running = True
             self._seq = 0
             self._next_ms = self.board_ms()
+            self._world_start = self._world_next
+            self._samples = 0
             self._send(fw.format_ok("start"))
             self._send("$COLS " + ",".join(self._cols))
         elif word == "stop":
@@ -286,9 +296,12 @@ class SimulatedBoard:
         if program == "firmware":
             seq = self._seq
             self._seq = (seq + 1) % fw.SEQ_MODULO
-            if self.drop and chance(self.seed, 99, seq * 7 + ms) < self.drop:
+            world = self._world_start + self._samples * self._period_ms / 1000.0
+            self._samples += 1
+            self._world_next = world + self._period_ms / 1000.0
+            if self.drop and chance(self.seed, 99, self._samples) < self.drop:
                 return  # lost on the way: the sequence number shows the gap
-            values = [self.value(n, ms) for n in self._cols]
+            values = [self.value(n, ms, world) for n in self._cols]
             self._send(fw.format_data_line(seq, ms, values))
             return
         names = self.channels
@@ -325,11 +338,15 @@ class SimulatedBoard:
             sources[pin] = PIN_SENSORS[sensor]
         return sources
 
-    def value(self, channel: str, ms: int) -> float:
-        """The reading of ``channel`` at board time ``ms`` (deterministic for the seed)."""
-        t = ms / 1000.0 + self._boot_time  # the world's time does not restart with the board
+    def value(self, channel: str, ms: int, world: float | None = None) -> float:
+        """The reading of ``channel`` at board time ``ms`` (deterministic for the seed).
+
+        ``world`` is the simulated world's time in seconds; by default the board's time since
+        it was made (the world does not restart when the board does).
+        """
+        t = ms / 1000.0 + self._boot_time if world is None else world
         key = SIM_CHANNELS.index(channel) if channel in SIM_CHANNELS else 50
-        n = noise(self.seed, key, ms)
+        n = noise(self.seed, key, int(round(t * 1000.0)))
         env = self.env
         if channel == "temperature":
             # Die sensor: air plus self-heating, 0.1 °C steps (a real board gives whole degrees).

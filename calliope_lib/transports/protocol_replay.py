@@ -33,7 +33,14 @@ def parse_replay_url(url: str) -> tuple[str, dict[str, str]]:
 
 
 class Serial(SerialBase):
-    """A serial port that sends the rows of a recording file at their recorded times."""
+    """A serial port that sends the rows of a recording file at their recorded times.
+
+    The playback clock starts with the first read, so a host that takes its time to set up
+    misses nothing.
+    """
+
+    #: Tells the host not to look for our firmware here.
+    listen_only = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.clock: SimClock | None = None
@@ -71,6 +78,7 @@ class Serial(SerialBase):
             self._lines.append((float(when) - first, (json.dumps(obj) + "\r\n").encode()))
         self._duration = self._lines[-1][0] if self._lines else 0.0
         self.clock = SimClock(speed=speed)
+        self._started = False
         self._index = 0
         self._offset = 0.0
         self.finished = not self._lines
@@ -84,6 +92,9 @@ class Serial(SerialBase):
 
     def _due(self) -> None:
         assert self.clock is not None
+        if not self._started:
+            self._started = True
+            self.clock.restart()
         now = self.clock.now()
         lines = self._lines
         while self._index < len(lines) and lines[self._index][0] + self._offset <= now:

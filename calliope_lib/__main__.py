@@ -1,0 +1,7 @@
+"""``python -m calliope_lib`` is the same as the ``calliope-mini`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

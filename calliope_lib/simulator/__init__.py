@@ -1,0 +1,11 @@
+"""The simulated board: our firmware protocol (or a kid's program) over simulated physics.
+
+Use it through ``cl.connect("sim")`` (a pyserial URL scheme, so it runs through exactly the
+code a real port does) or on a pseudo-terminal for other serial programs
+(``calliope-mini simulate --pty``, :func:`calliope_lib.simulator.pty.serve_pty`).
+"""
+
+from .board import PROGRAMS, SIM_CHANNELS, SimClock, SimulatedBoard
+from .environment import Environment
+
+__all__ = ["Environment", "PROGRAMS", "SIM_CHANNELS", "SimClock", "SimulatedBoard"]
