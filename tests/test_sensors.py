@@ -295,3 +295,20 @@ def test_every_sensor_documents_wiring_and_example():
     for cls in (Thermistor, LightSensor, MoistureProbe, SolarCell, VoltageDivider):
         doc = cls.__doc__ or ""
         assert "GND" in doc and ">>>" in doc, cls
+
+
+def test_docstring_examples_run(monkeypatch):
+    """The examples in the docstrings are what kids and worksheet authors copy: they must work."""
+    import doctest
+    import importlib
+
+    monkeypatch.setenv("CALLIOPE_LANG", "de")
+    names = ["base", "parts", "divider", "thermistor", "ldr", "calibration", "moisture",
+             "solar", "convert"]
+    modules = [importlib.import_module(f"calliope_lib.sensors.{n}") for n in names]
+    modules += [importlib.import_module("calliope_lib.sensors"),
+                importlib.import_module("calliope_lib.simulator.pins")]
+    for module in modules:
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+        assert result.attempted > 0, module.__name__

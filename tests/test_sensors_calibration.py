@@ -80,6 +80,10 @@ def test_fit_of_temperatures_not_raw_values():
     fit = Calibration.fit(ntc_c, ref_c, unit="°C", raw=False)
     assert not math.isnan(fit(0.0))
     assert fit(0.0) == pytest.approx(fit.offset)
+    limited = Calibration.two_point((0.0, 0.0), (10.0, 100.0), unit="%", raw=False,
+                                    limits=(0, 100))
+    assert limited([-5.0, 5.0, 20.0, 30.0]).tolist() == [0.0, 50.0, 100.0, 100.0]
+    assert (limited.clamped, limited.clamped_low, limited.clamped_high) == (3, 1, 2)
 
 
 def test_fit_refuses_too_little_or_mismatched_data():
@@ -195,6 +199,7 @@ def test_solar_energy_from_a_converted_channel_with_a_gap():
     expected = 40.0 * (3600 - 300) / 3600
     assert energy_mwh(channel, gaps=rec.gaps) == pytest.approx(expected)
     assert energy_mwh(channel) == pytest.approx(40.0)  # without gaps: bridged
+    assert energy_mwh(rec, "p1_leistung") == pytest.approx(expected)  # the recording's gaps
 
 
 def test_calibration_survives_save_and_load(tmp_path):

@@ -117,3 +117,20 @@ def test_world_shapes_look_real():
     assert panel_power_mw(1000.0) == pytest.approx(40.0, abs=0.1)  # 2 V across 100 Ω
     assert panel_power_mw(0.0) == 0.0
     assert set(PIN_SENSORS) >= {"thermistor", "ldr", "moisture", "solar"}
+
+
+def test_simulated_board_end_to_end():
+    """Through the real simulated board (protocol, transport, Recording): a thermistor on P1
+    reads the air temperature, which is the board's own die temperature minus its offset."""
+    import calliope_lib as cl
+    from calliope_lib.simulator.environment import DIE_OFFSET_C
+
+    with cl.connect("sim://?seed=5&speed=60&p1=thermistor&p2=solar") as board:
+        rec = board.record(["p1", "p2", "temperature"], seconds=6, every=0.5)
+    rec.convert("p1", Thermistor(), name="ntc")
+    rec.convert("p2", SolarCell())
+    air_from_die = np.nanmean(rec["temperature"].values) - DIE_OFFSET_C
+    ntc = rec["ntc"].values
+    assert len(ntc) >= 10 and np.isfinite(ntc).all()
+    assert abs(np.mean(ntc) - air_from_die) < 0.5
+    assert rec.unit("p2_leistung") == "mW" and np.all(rec["p2_leistung"].values >= 0)

@@ -157,11 +157,8 @@ class Calibration(Sensor):
     def convert(self, raw: RawLike) -> Converted:
         arr = as_array(raw)
         if self.raw:
-            result = super().convert(arr)
-        else:
-            result = Converted(self._clamp(self.slope * arr + self.offset)[0])
-            result = self._finish(result.values, 0, 0)
-        return result
+            return super().convert(arr)
+        return self._finish(self.slope * arr + self.offset, 0, 0)
 
     def _convert(self, raw: np.ndarray) -> np.ndarray:
         return self.slope * raw + self.offset

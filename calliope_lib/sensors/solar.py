@@ -168,8 +168,10 @@ def energy_mwh(
 ) -> float:
     """Energy in mWh from power readings over time (trapezoidal rule), skipping gaps.
 
-    Pass a recording channel (``rec["p1_leistung"]``: its times in s, values in mW), or
-    ``times, values`` (two sequences), or a ``(times, values)`` pair. ``gaps`` are
+    Pass a recording and a channel name (``energy_mwh(rec, "p1_leistung")``: the recording's
+    gaps are respected automatically), a channel (``rec["p1_leistung"]``: times in s, values in
+    mW; pass ``gaps=rec.gaps``), ``times, values`` (two sequences), or a ``(times, values)``
+    pair. ``gaps`` are
     ``(start_s, end_s)`` intervals without data (``rec.gaps``: the board was unplugged); no
     energy is counted across them, nor next to NaN values -- guessing what happened while
     nobody measured would be made-up data.
@@ -180,6 +182,11 @@ def energy_mwh(
     20.0
     """
     data_unit: str | None = unit
+    if isinstance(values, str) and hasattr(channel_or_times_values, "gaps"):
+        rec = channel_or_times_values
+        if gaps is None:
+            gaps = rec.gaps
+        channel_or_times_values, values = rec[values], None
     if values is not None:
         times = channel_or_times_values
     elif hasattr(channel_or_times_values, "times") and hasattr(channel_or_times_values, "values"):
