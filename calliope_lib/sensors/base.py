@@ -203,7 +203,8 @@ class Sensor:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items() if k != "type")
+        fields = ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items()
+                           if k not in ("type", "model"))
         return f"{type(self).__name__}({fields})"
 
 

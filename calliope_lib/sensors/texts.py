@@ -13,12 +13,12 @@ register(
         },
         "sensor.not_positive": {
             "de": (
-                "{name} = {value!r} geht nicht: ein Widerstand (oder eine Spannung) ist immer "
-                "größer als 0. Schau auf die Farbringe oder miss mit dem Multimeter nach."
+                "{name} = {value!r} geht nicht: dieser Wert muss größer als 0 sein. Bei einem "
+                "Widerstand: schau auf die Farbringe oder miss mit dem Multimeter nach."
             ),
             "en": (
-                "{name} = {value!r} is not possible: a resistance (or a voltage) is always "
-                "above 0. Read the colour bands or measure with a multimeter."
+                "{name} = {value!r} is not possible: this value must be above 0. For a "
+                "resistor: read the colour bands or measure with a multimeter."
             ),
         },
         "sensor.bad_wiring": {
