@@ -1,0 +1,1 @@
+"""Fakes that behave like real parts (drives, boards), for tests and benchmarks."""
