@@ -689,9 +689,6 @@ def connect(port: str | None = None, *, name: str = "") -> Board:
     does not allow the port (with the command that fixes it), and
     :class:`~calliope_lib.errors.PortBusyError` when another program holds it.
     """
-    serial_number = None
-    kind = "unknown"
-    product = None
     if port is None:
         found = _find_boards()
         if not found:
@@ -699,8 +696,18 @@ def connect(port: str | None = None, *, name: str = "") -> Board:
         if len(found) > 1:
             messages.warn("several_boards.detail", count=len(found),
                           ports=", ".join(str(b.port) for b in found), first=found[0].port)
-        first = found[0]
-        port, serial_number, kind, product = first.port, first.serial_number, first.kind, first.product
+        return _open_found(found[0], name)
+    return _open(port, name=name)
+
+
+def _open_found(found: Any, name: str = "") -> Board:
+    """Open a board that discovery found (keeps its serial number, kind and product)."""
+    return _open(found.port, serial_number=found.serial_number, kind=found.kind,
+                 product=found.product, name=name)
+
+
+def _open(port: str, *, serial_number: str | None = None, kind: str = "unknown",
+          product: str | None = None, name: str = "") -> Board:
     url = normalise_url(port)
     if url.startswith("sim://"):
         kind = "simulated"
@@ -788,15 +795,17 @@ def connect_all(ports: Sequence[str] | None = None,
     Short names (for channel prefixes) are ``names`` if given, else the last four characters
     of each board's serial number, else ``board1``, ``board2``…
     """
+    targets: list[Any]
     if ports is None:
-        found = _find_boards()
-        if not found:
+        targets = _find_boards()
+        if not targets:
             raise NoBoardFound()
-        ports = [b.port for b in found]
+    else:
+        targets = list(ports)
     boards = Boards()
     try:
-        for index, port in enumerate(ports):
-            board = connect(port)
+        for index, target in enumerate(targets):
+            board = _open(target) if isinstance(target, str) else _open_found(target)
             if names is not None and index < len(names):
                 board.info.name = names[index]
             else:

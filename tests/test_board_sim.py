@@ -212,3 +212,37 @@ def test_nan_values_do_not_break_the_summary():
     rec.add_row(0, ("x",), (math.nan,))
     rec.add_row(1, ("x",), (2.0,))
     assert rec.summary()["x"]["mean"] == 2.0
+
+
+def _port_info(device: str, serial_number: str):
+    """A list_ports entry as pyserial reports a Calliope mini 3 on Linux."""
+    from serial.tools.list_ports_common import ListPortInfo
+
+    info = ListPortInfo(device, skip_link_detection=True)
+    info.vid, info.pid = 0x0D28, 0x0204
+    info.serial_number = serial_number
+    info.product = "Calliope mini V3 CMSIS-DAP"
+    info.manufacturer = "ARM"
+    return info
+
+
+def test_connect_without_argument_finds_boards_and_warns_when_several(monkeypatch):
+    from calliope_lib import discovery
+    from calliope_lib.simulator.pty import serve_pty
+
+    with serve_pty("sim://?seed=1") as one, serve_pty("sim://?seed=2") as two:
+        ports = [_port_info(one.path, "99060000000000000000000000000001"),
+                 _port_info(two.path, "99060000000000000000000000000002")]
+        monkeypatch.setattr(discovery, "_list_ports", lambda: ports)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            board = cl.connect()
+        try:
+            assert board.info.port == one.path
+            assert board.info.serial_number.endswith("0001")
+            assert board.info.mode == "firmware"
+        finally:
+            board.close()
+        assert any("2 Boards" in str(w.message) for w in caught)
+        with cl.connect_all() as boards:
+            assert [b.info.name for b in boards] == ["0001", "0002"]
