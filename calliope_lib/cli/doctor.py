@@ -1,0 +1,32 @@
+"""``calliope-mini doctor``: check Python, packages, ports, permissions, udev, each board."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "doctor",
+        help="prüfen, ob alles bereit ist / check that everything is ready",
+        description="Prüft Python, Pakete, Anschlüsse, Rechte (dialout), udev-Regel und fragt "
+        "jedes Board, was es gerade ausführt. Checks Python, packages, ports, permissions, the "
+        "udev rule, and asks each board what it runs.",
+    )
+    p.add_argument("--no-probe", action="store_true",
+                   help="die Boards nicht ansprechen / do not talk to the boards")
+    p.add_argument("--udev-rule", action="store_true",
+                   help="die udev-Regel ausgeben (Linux) / print the udev rule")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..doctor import UDEV_RULE, report, run_checks
+
+    if args.udev_rule:
+        sys.stdout.write(UDEV_RULE)
+        return 0
+    checks = run_checks(ask_boards=not args.no_probe)
+    print(report(checks))
+    return 1 if any(c.status == "fail" for c in checks) else 0
