@@ -109,7 +109,7 @@ def run():
             data = None
             gc.collect()
         if not on:
-            h.sleep(5)
+            h.sleep(2)
             continue
         t = h.running_time()
         if nxt - t > 1:
