@@ -111,3 +111,12 @@ def test_import_is_light():
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_misspelled_sim_option_is_explained():
+    with pytest.raises(cl.CalliopeError) as err:
+        cl.connect("sim://?sede=1")
+    assert isinstance(err.value, ValueError)
+    assert "sede" in str(err.value) and 'cl.connect("sim")' in str(err.value)
+    with pytest.raises(ValueError, match="thermistor"):
+        cl.connect("sim://?p1=thermo")  # the message lists the sensors there are

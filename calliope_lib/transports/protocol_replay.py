@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import time
 import urllib.parse
 from typing import Any
 
-from serial.serialutil import PortNotOpenError, SerialBase, SerialException
+from serial.serialutil import SerialException
 
 from ..simulator.board import SimClock
+from .virtual import VirtualPort
 
 
 def parse_replay_url(url: str) -> tuple[str, dict[str, str]]:
@@ -32,7 +32,7 @@ def parse_replay_url(url: str) -> tuple[str, dict[str, str]]:
     return urllib.parse.unquote(path), dict(urllib.parse.parse_qsl(query))
 
 
-class Serial(SerialBase):
+class Serial(VirtualPort):
     """A serial port that sends the rows of a recording file at their recorded times.
 
     The playback clock starts with the first read, so a host that takes its time to set up
@@ -49,7 +49,7 @@ class Serial(SerialBase):
         self._lines: list[tuple[float, bytes]] = []
         self._index = 0
         self._offset = 0.0
-        self._buffer = bytearray()
+        self._pending = bytearray()
         super().__init__(*args, **kwargs)
 
     def open(self) -> None:
@@ -84,12 +84,6 @@ class Serial(SerialBase):
         self.finished = not self._lines
         self.is_open = True
 
-    def close(self) -> None:
-        self.is_open = False
-
-    def _reconfigure_port(self) -> None:
-        pass
-
     def _due(self) -> None:
         assert self.clock is not None
         if not self._started:
@@ -98,7 +92,7 @@ class Serial(SerialBase):
         now = self.clock.now()
         lines = self._lines
         while self._index < len(lines) and lines[self._index][0] + self._offset <= now:
-            self._buffer += lines[self._index][1]
+            self._pending += lines[self._index][1]
             self._index += 1
             if self._index == len(lines) and self._loop:
                 self._index = 0
@@ -112,51 +106,12 @@ class Serial(SerialBase):
         assert self.clock is not None
         return max(0.0, self._lines[self._index][0] + self._offset - self.clock.now())
 
-    @property
-    def in_waiting(self) -> int:
-        if not self.is_open:
-            raise PortNotOpenError()
+    def _poll(self) -> bytes:
         self._due()
-        return len(self._buffer)
-
-    def read(self, size: int = 1) -> bytes:
-        if not self.is_open:
-            raise PortNotOpenError()
-        assert self.clock is not None
-        deadline = None if self._timeout is None else time.monotonic() + self._timeout
-        while True:
-            self._due()
-            if len(self._buffer) >= size:
-                break
-            now = time.monotonic()
-            if deadline is not None and now >= deadline:
-                break
-            wait = self._seconds_to_next() / self.clock.speed
-            if deadline is not None:
-                wait = min(wait, deadline - now)
-            if math.isinf(wait):
-                wait = 0.05
-            time.sleep(max(wait, 0.0005))
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
+        out = bytes(self._pending)
+        self._pending.clear()
+        return out
 
     def write(self, data: bytes) -> int:
-        if not self.is_open:
-            raise PortNotOpenError()
+        self._check_open()
         return len(data)  # a recording does not listen
-
-    def reset_input_buffer(self) -> None:
-        self._buffer.clear()
-
-    def reset_output_buffer(self) -> None:
-        pass
-
-    def _update_break_state(self) -> None:
-        pass
-
-    def _update_rts_state(self) -> None:
-        pass
-
-    def _update_dtr_state(self) -> None:
-        pass

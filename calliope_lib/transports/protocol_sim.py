@@ -19,14 +19,13 @@ the host does after a pulled cable) keeps its clock and state, and fails while "
 
 from __future__ import annotations
 
-import math
-import time
 import urllib.parse
 from typing import Any
 
-from serial.serialutil import PortNotOpenError, SerialBase, SerialException
+from serial.serialutil import SerialException
 
 from ..simulator.board import SimClock, SimulatedBoard
+from .virtual import VirtualPort
 
 _INT = {"seed"}
 _FLOAT = {"speed", "drop", "unplug_at", "unplug_for", "every"}
@@ -36,8 +35,9 @@ _PINS = {"p0", "p1", "p2", "p3", "c4", "c5", "c6", "c16", "c17"}
 def parse_sim_url(url: str) -> dict[str, Any]:
     """The constructor arguments for :class:`SimulatedBoard` (plus ``speed``) from a URL."""
     parts = urllib.parse.urlsplit(url)
+    # Bad options raise ValueError: connect() turns it into a BadAddressError with examples.
     if parts.scheme != "sim":
-        raise SerialException(f"expected a URL starting with sim://, got {url!r}")
+        raise ValueError(f"expected a URL starting with sim://, got {url!r}")
     options: dict[str, Any] = {}
     pins: dict[str, str] = {}
     for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
@@ -53,9 +53,11 @@ def parse_sim_url(url: str) -> dict[str, Any]:
             elif key in ("program", "motion", "kind", "serial_number"):
                 options[key] = value
             else:
-                raise SerialException(f"unknown sim:// option {key!r}")
+                raise KeyError(key)
+        except KeyError:
+            raise ValueError(f"unknown sim:// option {key!r}") from None
         except ValueError:
-            raise SerialException(f"sim:// option {key}={value!r} is not a number") from None
+            raise ValueError(f"sim:// option {key}={value!r} is not a number") from None
     if pins:
         options["pins"] = pins
     if "every" in options:
@@ -63,16 +65,14 @@ def parse_sim_url(url: str) -> dict[str, Any]:
     return options
 
 
-class Serial(SerialBase):
+class Serial(VirtualPort):
     """A serial port whose other end is a :class:`SimulatedBoard`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.simulator: SimulatedBoard | None = None
         self.clock: SimClock | None = None
-        self._buffer = bytearray()
         super().__init__(*args, **kwargs)
 
-    # -- SerialBase -------------------------------------------------------------------------
     def open(self) -> None:
         if self.is_open:
             raise SerialException("Port is already open.")
@@ -81,61 +81,30 @@ class Serial(SerialBase):
         if self.simulator is None:
             options = parse_sim_url(self.port)
             self.clock = SimClock(speed=options.pop("speed", 1.0))
-            try:
-                self.simulator = SimulatedBoard(clock=self.clock, **options)
-            except ValueError as exc:
-                raise SerialException(str(exc)) from exc
+            self.simulator = SimulatedBoard(clock=self.clock, **options)
         elif not self.simulator.replug_check():
-            raise SerialException(2, f"could not open port {self.port}: [Errno 2] No such file or directory (simulated: unplugged)")
+            raise SerialException(
+                2, f"could not open port {self.port}: [Errno 2] No such file or directory "
+                "(simulated: unplugged)")
         self._buffer.clear()
         self.is_open = True
 
-    def close(self) -> None:
-        self.is_open = False
-
-    def _reconfigure_port(self) -> None:  # no settings to apply to a simulation
-        pass
-
-    def _check_plugged(self) -> None:
-        if not self.is_open:
-            raise PortNotOpenError()
+    def _check_open(self) -> None:
+        super()._check_open()
         assert self.simulator is not None
         if self.simulator.unplugged():
             self.is_open = False
             raise SerialException("device reports readiness to read but returned no data "
                                   "(device disconnected or multiple access on port?)")
 
-    @property
-    def in_waiting(self) -> int:
-        self._check_plugged()
-        self._buffer += self.simulator.poll()  # type: ignore[union-attr]
-        return len(self._buffer)
+    def _poll(self) -> bytes:
+        return self.simulator.poll()  # type: ignore[union-attr]
 
-    def read(self, size: int = 1) -> bytes:
-        self._check_plugged()
-        sim, clock = self.simulator, self.clock
-        assert sim is not None and clock is not None
-        deadline = None if self._timeout is None else time.monotonic() + self._timeout
-        while True:
-            self._buffer += sim.poll()
-            if len(self._buffer) >= size:
-                break
-            now = time.monotonic()
-            if deadline is not None and now >= deadline:
-                break
-            wait_real = sim.seconds_to_next_line() / clock.speed
-            if deadline is not None:
-                wait_real = min(wait_real, deadline - now)
-            if math.isinf(wait_real):
-                wait_real = 0.05
-            time.sleep(max(wait_real, 0.0005))
-            self._check_plugged()
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
+    def _seconds_to_next(self) -> float:
+        return self.simulator.seconds_to_next_line()  # type: ignore[union-attr]
 
     def write(self, data: bytes) -> int:
-        self._check_plugged()
+        self._check_open()
         data = bytes(data)
         self.simulator.receive(data)  # type: ignore[union-attr]
         return len(data)
@@ -144,31 +113,3 @@ class Serial(SerialBase):
         if self.simulator is not None:
             self.simulator.poll()
         self._buffer.clear()
-
-    def reset_output_buffer(self) -> None:
-        pass
-
-    def _update_break_state(self) -> None:
-        pass
-
-    def _update_rts_state(self) -> None:
-        pass
-
-    def _update_dtr_state(self) -> None:
-        pass
-
-    @property
-    def cts(self) -> bool:
-        return True
-
-    @property
-    def dsr(self) -> bool:
-        return True
-
-    @property
-    def ri(self) -> bool:
-        return False
-
-    @property
-    def cd(self) -> bool:
-        return True
