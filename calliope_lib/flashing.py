@@ -438,7 +438,9 @@ def verify(target: FlashTarget, info: HexInfo, timeouts: Timeouts,
 
     Returns (message, firmware version seen, port). Raises ``_Failed``.
     """
-    deadline = time.monotonic() + timeouts.port
+    # A board named only by its drive (--drive without --port) may have no port we can find
+    # (no serial driver, a J-Link S/N that list_ports reports differently): look briefly.
+    deadline = time.monotonic() + (timeouts.port if target.port else min(timeouts.port, 3.0))
     port = None
     while time.monotonic() < deadline:
         # The port can get a new name when the board re-enumerates: look it up by serial.
@@ -447,6 +449,8 @@ def verify(target: FlashTarget, info: HexInfo, timeouts: Timeouts,
             break
         time.sleep(0.1)
     else:
+        if not target.port:
+            raise _Failed("no_port", "flash.ok.no_port")
         raise _Failed("port_gone", "flash.port_gone", seconds=timeouts.port)
     assert port is not None
     # A board that has just restarted may hold the port closed for a moment: retry opening.
@@ -494,6 +498,10 @@ def flash_one(data: bytes, info: HexInfo, target: FlashTarget, *, name: str,
         if progress:
             progress(target, phase, done, total)
 
+    def _done(result: FlashResult) -> FlashResult:
+        report("done")
+        return result
+
     try:
         if not info.suits(target.kind, target.board_id):
             raise _Failed("hex_unsuitable", "flash.hex_unsuitable", chips=info.chips_text(),
@@ -521,7 +529,10 @@ def flash_one(data: bytes, info: HexInfo, target: FlashTarget, *, name: str,
             report("verify")
             try:
                 msg, fw, port = verify(target, info, timeouts, find_port)
-            except _Failed:
+            except _Failed as exc:
+                if exc.reason == "no_port" and back:  # flashed; nothing to verify it on
+                    return _done(FlashResult(target, True, "ok", exc.message,
+                                             seconds=time.monotonic() - start))
                 if not back:  # the drive never returned and the port says nothing either
                     raise _Failed("no_remount", "flash.no_remount", seconds=waited) from None
                 raise
@@ -533,8 +544,7 @@ def flash_one(data: bytes, info: HexInfo, target: FlashTarget, *, name: str,
         result = FlashResult(target, False, "copy_error",
                              messages.t("flash.copy_error", error=f"{type(exc).__name__}: {exc}"),
                              seconds=time.monotonic() - start)
-    report("done")
-    return result
+    return _done(result)
 
 
 def flash(hex_path: str | os.PathLike[str], targets: Sequence[FlashTarget], *,

@@ -235,6 +235,7 @@ class FakeBoard:
 
         label = "MINI" if index == 0 else f"MINI{index}"
         root = Path(root)
+        root.mkdir(parents=True, exist_ok=True)
         self.port = str(root / f"ttyFAKE{index}")
         # A fresh board runs a kid's program that prints nothing until flashed.
         self.pty = PtyBoard(f"sim://?kind={kind}&program=silent", link=self.port)
