@@ -162,7 +162,12 @@ class Board:
 
     # -- low level I/O ----------------------------------------------------------------------
     def _write(self, data: bytes) -> None:
-        self._transport.write(data)
+        # The nRF51 firmware's receive buffer holds 64 bytes: a long command goes out in
+        # 32-byte pieces 10 ms apart (PROTOCOL.md, "Link"). Short ones go out at once.
+        for i in range(0, len(data), 32):
+            if i:
+                time.sleep(0.01)
+            self._transport.write(data[i:i + 32])
 
     def _read_events(self, eager: bool = False) -> list[Any]:
         """Read one chunk and parse it.
