@@ -130,6 +130,10 @@ def check_hex_text(text: str, path: str = "") -> None:
     seen_eof = False
     for number, line in enumerate(lines, 1):
         m = _RECORD.match(line)
+        partial = re.fullmatch(r":[0-9A-Fa-f]*", line) is not None
+        if partial and (not m or len(m.group(4)) % 2) and number == len(lines):
+            # Half a record as the last line: the copy was cut off.
+            raise HexBuildError("truncated", "hex_build.truncated.detail", path=path)
         if not m or len(m.group(4)) % 2:
             raise HexBuildError("not_hex", "hex_build.not_hex.detail", path=path, line=number,
                                 why=repr(line[:20]))
