@@ -319,6 +319,13 @@ class Board:
         if seconds is not None and not seconds > 0:
             raise InvalidParameter(messages.t("bad_args.seconds"))
         names = _channel_list(channels)
+        if progress and not messages.grading():
+            # Import the progress bar (and a live plot's matplotlib) before the board starts:
+            # a slow first import must not eat the recording's time (a simulated board at
+            # speed=100 would otherwise be finished before the first row is read).
+            import tqdm.auto  # noqa: F401
+        if live:
+            from . import plotting  # noqa: F401
         session = _Session(self, names, every)
         rec = session.recording
         writer = None
