@@ -112,7 +112,9 @@ def run():
             h.sleep(2)
             continue
         t = h.running_time()
-        if nxt - t > 1:
+        if nxt - t > 8:
+            # sleep() wakes on the runtime's 6 ms ticker, so only sleep when there is time
+            # to spare; closer to the due time just poll again.
             h.sleep(1)
             continue
         if nxt > t:
