@@ -86,7 +86,9 @@ class Wiring:
     parts: tuple[Part, ...]
     connections: tuple[tuple[str, str], ...] = ()
     series_ohms: float | None = None  # the fixed resistor of the divider
-    sensor_on: str | None = None  # "ground" or "supply": where the sensor sits in the divider
+    # Where the sensor sits in the divider, in calliope_lib.sensors' words: "to_ground"
+    # (sensor between pin and GND) or "to_supply" (sensor between 3V and pin).
+    wiring: str | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -118,7 +120,7 @@ WIRING: dict[str, Wiring] = {
             ("Thermistor, Bein 2", PAD_GND),
         ),
         series_ohms=10_000,
-        sensor_on="ground",
+        wiring="to_ground",
         extra={"r25_ohms": 10_000, "beta": 3950},
     ),
     "ldr": Wiring(
@@ -133,12 +135,13 @@ WIRING: dict[str, Wiring] = {
             Part(_CLIPS, 4),
         ),
         connections=(
-            (PAD_3V, "Widerstand 10 kΩ, Bein 1"),
-            ("Widerstand 10 kΩ, Bein 2", "P1 und LDR, Bein 1"),
-            ("LDR, Bein 2", PAD_GND),
+            (PAD_3V, "LDR, Bein 1"),
+            ("LDR, Bein 2", "P1 und Widerstand 10 kΩ, Bein 1"),
+            ("Widerstand 10 kΩ, Bein 2", PAD_GND),
         ),
         series_ohms=10_000,
-        sensor_on="ground",
+        # Same as calliope_lib.sensors.LightSensor and the simulator: brighter -> bigger value.
+        wiring="to_supply",
     ),
     "moisture": Wiring(
         key="moisture",
@@ -158,7 +161,7 @@ WIRING: dict[str, Wiring] = {
             ("Widerstand 10 kΩ, Bein 2", PAD_GND),
         ),
         series_ohms=10_000,
-        sensor_on="supply",
+        wiring="to_supply",
         extra={"nail_distance_cm": 5},
     ),
     "accelerometer": Wiring(
@@ -183,7 +186,6 @@ WIRING: dict[str, Wiring] = {
             ("Solarzelle +", "Widerstand 100 Ω, Bein 1 und P1"),
             ("Solarzelle −", "Widerstand 100 Ω, Bein 2 und " + PAD_GND),
         ),
-        sensor_on=None,
         # Above this open-circuit voltage the cell goes to P1 through a 2:1 divider.
         extra={"load_ohms": 100, "max_pin_volts": 3.3, "divider_ohms": 10_000},
     ),
@@ -234,12 +236,13 @@ def resistor_bands(ohms: float, bands: int = 4, tolerance: int | None = None) ->
 
 
 def format_ohms(ohms: float) -> str:
-    """``10000 -> '10 kΩ'``, ``100 -> '100 Ω'``, ``4700 -> '4,7 kΩ'`` (German decimal comma)."""
-    for factor, prefix in ((1e6, "M"), (1e3, "k"), (1, "")):
-        if ohms >= factor:
-            number = f"{ohms / factor:g}".replace(".", ",")
-            return f"{number} {prefix}Ω"
-    return f"{ohms:g} Ω"
+    """``10000 -> '10 kΩ'``, ``100 -> '100 Ω'``, ``4700 -> '4,7 kΩ'`` (German decimal comma).
+
+    The same words :mod:`calliope_lib.sensors.parts` uses, so lesson and worksheet agree.
+    """
+    from .sensors.parts import ohms_text
+
+    return ohms_text(ohms, lang="de")
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,20 +283,65 @@ def _board_block(d: "schemdraw.Drawing", pins: list[tuple[str, str]]):
     return board
 
 
-def _divider(sensor_factory: Callable, sensor_label: str, series_label: str) -> "schemdraw.Drawing":
-    """Fixed resistor from 3V to P1, the sensor from P1 to GND (sensor on the ground side)."""
+def _divider(sensor_factory: Callable, sensor_label: str, series_label: str, wiring: str) -> "schemdraw.Drawing":
+    """A voltage divider between 3V and GND with P1 in the middle.
+
+    ``wiring="to_ground"``: fixed resistor 3V->P1, sensor P1->GND.
+    ``wiring="to_supply"``: sensor 3V->P1, fixed resistor P1->GND.
+    """
     from schemdraw import elements as elm
 
     d = _new_drawing()
     board = _board_block(d, [(PAD_3V, "V3"), ("P1", "P1"), (PAD_GND, "GND")])
     x = board.V3[0] + 2.5
+    upper = (elm.Resistor(), series_label) if wiring == "to_ground" else (sensor_factory(), sensor_label)
+    lower = (sensor_factory(), sensor_label) if wiring == "to_ground" else (elm.Resistor(), series_label)
     d.add(elm.Line().at(board.V3).to((x, board.V3[1])))
-    d.add(elm.Resistor().at((x, board.V3[1])).to((x, board.P1[1])).label(series_label, loc="bottom", ofst=0.25))
+    d.add(upper[0].at((x, board.V3[1])).to((x, board.P1[1])).label(upper[1], loc="bottom", ofst=0.25))
     node = d.add(elm.Dot().at((x, board.P1[1])))
-    d.add(sensor_factory().at(node.center).to((x, board.GND[1])).label(sensor_label, loc="bottom", ofst=0.25))
+    d.add(lower[0].at(node.center).to((x, board.GND[1])).label(lower[1], loc="bottom", ofst=0.25))
     d.add(elm.Line().at((x, board.GND[1])).to(board.GND))
     d.add(elm.Line().at(board.P1).to(node.center))
     return d
+
+
+def _hatch(poly: list[tuple[float, float]], spacing: float) -> list[list[tuple[float, float]]]:
+    """45° hatch lines clipped to a convex polygon (Cyrus-Beck clipping)."""
+    xs = [p[0] for p in poly]
+    ys = [p[1] for p in poly]
+    lines = []
+    # lines y = x + c, c from the lowest to the highest value of y - x over the polygon
+    c_min = min(y - x for x, y in poly)
+    c_max = max(y - x for x, y in poly)
+    n_poly = len(poly)
+    # orientation, so the inward normal points inside
+    area = sum(poly[i][0] * poly[(i + 1) % n_poly][1] - poly[(i + 1) % n_poly][0] * poly[i][1] for i in range(n_poly))
+    sign = 1 if area > 0 else -1
+    c = c_min + spacing / 2
+    while c < c_max:
+        p0 = (min(xs) - 1, min(xs) - 1 + c)
+        p1 = (max(xs) + 1, max(xs) + 1 + c)
+        d = (p1[0] - p0[0], p1[1] - p0[1])
+        t0, t1 = 0.0, 1.0
+        for i in range(n_poly):
+            a, b = poly[i], poly[(i + 1) % n_poly]
+            normal = (-(b[1] - a[1]) * sign, (b[0] - a[0]) * sign)  # inward
+            num = normal[0] * (p0[0] - a[0]) + normal[1] * (p0[1] - a[1])
+            den = normal[0] * d[0] + normal[1] * d[1]
+            if den == 0:
+                if num < 0:
+                    t0, t1 = 1.0, 0.0
+                continue
+            t = -num / den
+            if den > 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+        if t1 > t0:
+            lines.append([(p0[0] + d[0] * t0, p0[1] + d[1] * t0), (p0[0] + d[0] * t1, p0[1] + d[1] * t1)])
+        c += spacing
+    del ys
+    return lines
 
 
 def _series_label(ohms: float) -> str:
@@ -311,18 +359,19 @@ def thermistor_divider() -> "schemdraw.Drawing":
     from schemdraw import elements as elm
 
     w = WIRING["thermistor"]
-    return _divider(elm.Thermistor, "NTC\n10 kΩ", _series_label(w.series_ohms or 10_000))
+    return _divider(elm.Thermistor, "NTC\n10 kΩ", _series_label(w.series_ohms or 10_000), w.wiring or "to_ground")
 
 
 def ldr_divider() -> "schemdraw.Drawing":
-    """Lesson 3: light-dependent resistor GL5528 from P1 to GND, 10 kΩ from 3V to P1.
+    """Lesson 3: light-dependent resistor GL5528 from 3V to P1, 10 kΩ from P1 to GND.
 
-    Dark -> the LDR's resistance rises -> higher voltage at P1 -> larger raw value.
+    Bright -> the LDR's resistance falls -> higher voltage at P1 -> larger raw value
+    (the wiring of :class:`calliope_lib.sensors.LightSensor` and the simulator).
     """
     from schemdraw import elements as elm
 
     w = WIRING["ldr"]
-    return _divider(elm.PhotoresistorBox, "LDR\nGL5528", _series_label(w.series_ohms or 10_000))
+    return _divider(elm.PhotoresistorBox, "LDR\nGL5528", _series_label(w.series_ohms or 10_000), w.wiring or "to_supply")
 
 
 def moisture_probe() -> "schemdraw.Drawing":
@@ -344,12 +393,11 @@ def moisture_probe() -> "schemdraw.Drawing":
     head_y = y1 + 1.7
     soil_top, soil_bottom = y1 + 0.5, y1 - 1.5
     pot = elm.Element()
-    pot.segments.append(
-        seg.SegmentPoly(
-            [(x0 + 0.9, soil_top), (x0 + 4.5, soil_top), (x0 + 4.2, soil_bottom), (x0 + 1.2, soil_bottom)],
-            hatch=True, fill="white", lw=1.0, zorder=1,
-        )
-    )
+    outline = [(x0 + 0.9, soil_top), (x0 + 4.5, soil_top), (x0 + 4.2, soil_bottom), (x0 + 1.2, soil_bottom)]
+    pot.segments.append(seg.SegmentPoly(outline, fill="white", lw=1.0, zorder=1))
+    # Hatching as plain lines (not an SVG pattern), so it survives every SVG/PDF converter.
+    for line in _hatch(outline, spacing=0.28):
+        pot.segments.append(seg.Segment(line, lw=0.6, zorder=2))
     for nx in (nail_p1_x, nail_3v_x):
         tip = soil_bottom + 0.3
         pot.segments.append(seg.Segment([(nx, head_y), (nx, tip + 0.25)], lw=3.2, zorder=3))
