@@ -78,6 +78,7 @@ class BoardInfo:
     * ``serial_number``: the USB serial number (finds the board again after unplugging)
     * ``firmware``: the version of our firmware on the board, None for a kid's own program
     * ``mode``: ``"firmware"`` or ``"listen"``
+    * ``name``: a short name (channel prefix when recording several boards)
     """
 
     kind: str = "unknown"
@@ -87,6 +88,8 @@ class BoardInfo:
     mode: str = "listen"
     product: str | None = None
     name: str = ""
+    #: the firmware's own board word where it says more than ``kind`` (``"microbit-v2"``)
+    variant: str | None = None
 
 
 class _Clock:
@@ -155,6 +158,10 @@ class Board:
         self.info.mode = "firmware"
         self.info.firmware = fields.get("fw")
         kind = fields.get("board")
+        if kind and kind.startswith("microbit"):
+            # The firmware says microbit-v1 / -v2; the public kinds name the family only.
+            self.info.variant = kind
+            kind = "microbit"
         if kind and (self.info.kind == "unknown" or kind != "simulated"):
             self.info.kind = kind
         if self.info.firmware and self.info.firmware != FIRMWARE_VERSION:

@@ -115,7 +115,12 @@ class HexInfo:
 
 
 def _fail(path: str, key: str, **fields: object) -> HexFileError:
-    return HexFileError(path=path, reason=messages.t(key, **fields))
+    error = HexFileError(path=path, reason=messages.t(key, **fields))
+    # Machine-checkable: which check failed, and where (callers such as the hex builder
+    # tell "cut off while copying" from "not a hex file at all" with these).
+    error.problem = key.split(".", 1)[1]
+    error.line = fields.get("line")
+    return error
 
 
 def inspect_hex(path: str | os.PathLike[str]) -> HexInfo:

@@ -114,40 +114,25 @@ def board_sources(version: str = FIRMWARE_VERSION) -> dict[str, str]:
     return out
 
 
-_RECORD = re.compile(r"^:([0-9A-Fa-f]{2})([0-9A-Fa-f]{4})([0-9A-Fa-f]{2})([0-9A-Fa-f]*)$")
-
-
 def check_hex_text(text: str, path: str = "") -> None:
     """Raise :class:`HexBuildError` unless ``text`` is a complete Intel (or Universal) Hex.
 
-    Checks every record's syntax, length and checksum, and that an end-of-file record
-    (type 01) exists: a file cut off while copying lacks it.
+    The checking itself is :func:`calliope_lib.hexfile.inspect_hex_bytes` (the flasher uses
+    it too); here its findings become the builder's two stories: a file cut off while
+    saving or copying (no end record, or a broken last line), or no hex file at all.
     """
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        raise HexBuildError("not_hex", "hex_build.not_hex.detail", path=path, line=1,
-                            why="leer / empty")
-    seen_eof = False
-    for number, line in enumerate(lines, 1):
-        m = _RECORD.match(line)
-        partial = re.fullmatch(r":[0-9A-Fa-f]*", line) is not None
-        if partial and (not m or len(m.group(4)) % 2) and number == len(lines):
-            # Half a record as the last line: the copy was cut off.
-            raise HexBuildError("truncated", "hex_build.truncated.detail", path=path)
-        if not m or len(m.group(4)) % 2:
-            raise HexBuildError("not_hex", "hex_build.not_hex.detail", path=path, line=number,
-                                why=repr(line[:20]))
-        data = bytes.fromhex(line[1:])
-        if len(data) != data[0] + 5 or sum(data) & 0xFF:
-            # A short last line is what a truncated copy looks like.
-            if number == len(lines):
-                raise HexBuildError("truncated", "hex_build.truncated.detail", path=path)
-            raise HexBuildError("not_hex", "hex_build.not_hex.detail", path=path, line=number,
-                                why="Prüfsumme / checksum")
-        if data[3] == 0x01:
-            seen_eof = True
-    if not seen_eof:
-        raise HexBuildError("truncated", "hex_build.truncated.detail", path=path)
+    from ..hexfile import HexFileError, inspect_hex_bytes
+
+    try:
+        inspect_hex_bytes(text.encode("ascii", "replace"), path)
+    except HexFileError as exc:
+        lines = sum(1 for line in text.splitlines() if line.strip())
+        broken_last_line = exc.line == lines and exc.problem in (
+            "bad_length", "bad_checksum", "bad_digits")
+        if exc.problem == "no_end" or broken_last_line:
+            raise HexBuildError("truncated", "hex_build.truncated.detail", path=path) from exc
+        raise HexBuildError("not_hex", "hex_build.not_hex.detail", path=path,
+                            line=exc.line or 1, why=exc.fields.get("reason", "")) from exc
 
 
 def _add_to_part(hex_text: str, files: dict[str, str], part: str, path: str) -> str:

@@ -56,7 +56,9 @@ def test_hello_and_version(target):
     info = target.board.info
     assert info.mode == "firmware"
     assert info.firmware == FIRMWARE_VERSION
-    assert info.kind == ("simulated" if target.kind == "sim" else "microbit-v1")
+    assert info.kind == ("simulated" if target.kind == "sim" else "microbit")
+    if target.kind != "sim":
+        assert info.variant == "microbit-v1"
 
 
 def test_channel_listing(target):
