@@ -1,0 +1,18 @@
+"""Plots of recordings: static pictures and a live view while recording.
+
+* :func:`plot_recording` (``rec.plot()``) and :func:`save_plot` (``rec.save_plot("x.png")``):
+  one figure with German labels and units, separate axes per unit, gaps as breaks.
+* :class:`LivePlot` (``board.record(..., live=True)``): the whole recording so far, growing
+  while recording, with the latest values as large numbers.
+* :mod:`.decimate`: min–max decimation (a million values drawn as a few thousand points).
+* :mod:`.style`: colours, line styles, labels, shared by both.
+
+Importing this package does not import matplotlib; that happens when something is drawn.
+"""
+
+from __future__ import annotations
+
+from .live import LivePlot
+from .static import plot_recording, save_plot
+
+__all__ = ["LivePlot", "plot_recording", "save_plot"]

@@ -1,0 +1,225 @@
+"""How plots look: colours, line styles, labels, time units and number formats.
+
+Shared by the static plots (:mod:`.static`) and the live view (:mod:`.live`), so that a
+picture made after a recording looks like the one that grew while recording.
+
+Three rules drive the choices here:
+
+* **Readable from the back of a classroom**: large fonts, thick lines.
+* **Readable when printed in black and white**: every channel differs in line style (and,
+  with few points, in marker shape), not only in colour. The colours are the Okabe–Ito
+  palette, which people with red–green colour blindness tell apart too.
+* **German first**: ``Temperatur in °C``, ``Zeit in min``, decimal comma on the axes
+  (``21,5``). English with ``CALLIOPE_LANG=en`` (see :func:`calliope_lib.messages.language`).
+
+Nothing in this module imports matplotlib at import time.
+
+>>> axis_label(["temperature"], {"temperature": "°C"}, lang="de")
+'Temperatur in °C'
+>>> time_unit(600.0)
+(60.0, 'min')
+>>> format_value(21.53, "°C", lang="de")
+'21,53 °C'
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+from .. import units
+from ..messages import language, register, t
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; the order
+# puts the darkest, most different colours first (they survive a weak projector best).
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#F0E442")
+#: Line styles: the first four are the ones people can name ("durchgezogen", "gestrichelt"...).
+LINE_STYLES: tuple[Any, ...] = ("-", "--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)),
+                                (0, (1, 1)), (0, (8, 3)), (0, (3, 1, 3, 1, 1, 1)))
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+#: Up to this many values a channel is drawn with markers on each value.
+FEW_POINTS = 60
+
+#: matplotlib settings used inside ``rc_context`` only: a kid's own plots stay untouched.
+RC: dict[str, Any] = {
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.labelsize": 14,
+    "figure.titlesize": 16,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "lines.linewidth": 2.2,
+    "lines.markersize": 6,
+    "axes.grid": True,
+    "grid.color": "#c8c8c8",
+    "grid.linewidth": 0.8,
+    "grid.linestyle": "-",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.axisbelow": True,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+}
+
+register({
+    "plot.time": {"de": "Zeit", "en": "Time"},
+    "plot.value": {"de": "Wert", "en": "Value"},
+    "plot.in": {"de": "{quantity} in {unit}", "en": "{quantity} in {unit}"},
+    "plot.title_start": {
+        "de": "Messung vom {date} um {time} Uhr",
+        "en": "Recording of {date}, {time}",
+    },
+    "plot.no_data": {"de": "Noch keine Messwerte", "en": "No values yet"},
+    "plot.gap": {"de": "Verbindung unterbrochen", "en": "Connection lost"},
+    "live.elapsed": {"de": "Messung läuft: {time}", "en": "Recording: {time}"},
+    "live.paused": {
+        "de": "Anzeige angehalten (Leertaste: weiter) – die Messung läuft weiter",
+        "en": "Display paused (space: continue) – the recording goes on",
+    },
+    "live.no_window": {
+        "de": "Live-Diagramm: kein Bildschirmfenster verfügbar, die Messung läuft ohne "
+              "Diagramm. Danach zeigt rec.plot() oder 'calliope-mini plot' das Bild.",
+        "en": "Live plot: no screen window available, recording without a plot. "
+              "Afterwards rec.plot() or 'calliope-mini plot' draws the picture.",
+    },
+    "live.failed": {
+        "de": "Das Live-Diagramm ist ausgefallen ({reason}); die Messung läuft weiter.",
+        "en": "The live plot stopped working ({reason}); the recording goes on.",
+    },
+})
+
+
+def line_style(index: int) -> dict[str, Any]:
+    """Colour, line style and marker of the ``index``-th channel of a figure."""
+    return {
+        "color": COLOURS[index % len(COLOURS)],
+        "linestyle": LINE_STYLES[index % len(LINE_STYLES)],
+        "marker": MARKERS[index % len(MARKERS)],
+    }
+
+
+def decimal_text(text: str, lang: str | None = None) -> str:
+    """Use a decimal comma in German (``"21.5"`` -> ``"21,5"``)."""
+    return text.replace(".", ",") if (lang or language()) == "de" else text
+
+
+def format_value(value: float | None, unit: str = "", lang: str | None = None) -> str:
+    """A latest value as a kid reads it: ``"21,5 °C"``, ``"–"`` when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if value == int(value) and abs(value) < 1e9:
+        text = str(int(value))
+    else:
+        text = f"{value:.4g}" if abs(value) < 1e5 else f"{value:.6g}"
+    text = decimal_text(text, lang)
+    return f"{text} {unit}" if unit else text
+
+
+def time_unit(duration_s: float) -> tuple[float, str]:
+    """``(seconds per unit, unit)`` for a time axis of ``duration_s`` seconds.
+
+    Up to 3 minutes in seconds, up to 3 hours in minutes, beyond that in hours: the tick
+    numbers then stay small and round.
+    """
+    if duration_s <= 180:
+        return 1.0, "s"
+    if duration_s <= 3 * 3600:
+        return 60.0, "min"
+    return 3600.0, "h"
+
+
+def format_duration(seconds: float, lang: str | None = None) -> str:
+    """``"12,3 s"``, ``"4:05 min"``, ``"1:02:03 h"`` for the live view's clock."""
+    if seconds < 60:
+        return decimal_text(f"{seconds:.1f} s", lang)
+    whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60}:{whole % 60:02d} min"
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d} h"
+
+
+def time_label(unit: str, lang: str | None = None) -> str:
+    """``"Zeit in s"``."""
+    return t("plot.in", lang, quantity=t("plot.time", lang), unit=unit)
+
+
+def group_channels(names: Sequence[str], unit_of: Mapping[str, str]) -> list[list[str]]:
+    """Channels that share one y axis: the same unit (``°C``, ``mg``).
+
+    Channels without a unit (``light``, ``sound``, a kid's ``feuchte``) each get their own
+    axis unless their readable names are equal: ``Helligkeit (0–255)`` and ``Lautstärke
+    (0–255)`` are different quantities even if the numbers have the same range.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name in names:
+        unit = unit_of.get(name, "")
+        key = ("unit", unit) if unit else ("label", units.label(name.rsplit(".", 1)[-1], "en"))
+        groups.setdefault(key, []).append(name)
+    return list(groups.values())
+
+
+def _common_words(labels: Sequence[str]) -> str:
+    """The words all labels start with (``"Beschleunigung x"``, ``"... y"`` -> ``"Beschleunigung"``)."""
+    split = [label.split() for label in labels]
+    common: list[str] = []
+    for words in zip(*split):
+        if all(w == words[0] for w in words):
+            common.append(words[0])
+        else:
+            break
+    return " ".join(common)
+
+
+def axis_label(names: Sequence[str], unit_of: Mapping[str, str], lang: str | None = None) -> str:
+    """The y axis label of a group: ``"Temperatur in °C"``, ``"Beschleunigung in mg"``."""
+    labels = [units.label(n, lang) for n in names]
+    if len(labels) == 1:
+        quantity = labels[0]
+    else:
+        # Several boards' channels ("kim: Temperatur") or x/y/z: name what they share.
+        bases = [label.split(": ", 1)[-1] for label in labels]
+        quantity = bases[0] if len(set(bases)) == 1 else _common_words(bases)
+        quantity = quantity or t("plot.value", lang)
+    unit = unit_of.get(names[0], "")
+    return t("plot.in", lang, quantity=quantity, unit=unit) if unit else quantity
+
+
+def title_of(metadata: Mapping[str, Any], lang: str | None = None) -> str:
+    """The recording's ``title``, else ``"Messung vom 26.11.2026 um 17:40 Uhr"``, else ``""``."""
+    title = metadata.get("title")
+    if title:
+        return str(title)
+    start = metadata.get("start")
+    if not start:
+        return ""
+    try:
+        when = datetime.fromisoformat(str(start))
+    except ValueError:
+        return ""
+    lang = lang or language()
+    date = when.strftime("%d.%m.%Y") if lang == "de" else when.strftime("%Y-%m-%d")
+    return t("plot.title_start", lang, date=date, time=when.strftime("%H:%M"))
+
+
+def tick_formatter(lang: str | None = None) -> Any:
+    """A matplotlib tick formatter that writes ``2,5`` in German (``2.5`` in English)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    comma = (lang or language()) == "de"
+
+    class DecimalCommaFormatter(ScalarFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            text = super().__call__(x, pos)
+            return text.replace(".", ",") if comma else text
+
+        def get_offset(self) -> str:
+            text = super().get_offset()
+            return text.replace(".", ",") if comma else text
+
+    formatter = DecimalCommaFormatter(useOffset=False)
+    formatter.set_powerlimits((-4, 6))
+    return formatter
