@@ -251,6 +251,7 @@ def format_ohms(ohms: float) -> str:
 _FONT = "DejaVu Sans"
 _FONTSIZE = 12
 _LW = 1.6
+_PITCH = 2.5  # distance between the board's pads in the drawing = one resistor's length
 
 
 def _new_drawing() -> "schemdraw.Drawing":
@@ -260,7 +261,7 @@ def _new_drawing() -> "schemdraw.Drawing":
     # The matplotlib backend writes text as paths in SVG (rcParams svg.fonttype = 'path'),
     # so the PDF builder needs no fonts to embed the picture, and PNG output works too.
     d = schemdraw.Drawing(canvas="matplotlib", show=False)
-    d.config(unit=3, fontsize=_FONTSIZE, font=_FONT, color="black", lw=_LW, bgcolor="white")
+    d.config(unit=_PITCH, fontsize=_FONTSIZE, font=_FONT, color="black", lw=_LW, bgcolor="white")
     return d
 
 
@@ -276,7 +277,7 @@ def _board_block(d: "schemdraw.Drawing", pins: list[tuple[str, str]]):
         elm.IcPin(name=label, side="right", slot=f"{n - i}/{n}", anchorname=anchor)
         for i, (label, anchor) in enumerate(pins)
     ]
-    board = elm.Ic(pins=ic_pins, pinspacing=3, edgepadH=0.9, w=3.6, lsize=11, plblsize=12)
+    board = elm.Ic(pins=ic_pins, pinspacing=_PITCH, edgepadH=0.7, w=3.6, lsize=11, plblsize=12)
     d.add(board)
     # The board's name at the left inside the box, away from the pin labels on the right.
     d.add(elm.Label().at((board.get_bbox(transform=True).xmin + 0.3, (board.V3[1] + board.GND[1]) / 2 if hasattr(board, 'V3') else board.P1[1] - 1.5)).label("Calliope\nmini", fontsize=13, halign="left"))
@@ -390,8 +391,8 @@ def moisture_probe() -> "schemdraw.Drawing":
     # The pot of soil right of the P1 node; two nails stick into it from above.
     # The left nail goes back to P1, the right nail gets 3V: no wires cross.
     nail_p1_x, nail_3v_x = x0 + 1.7, x0 + 3.7
-    head_y = y1 + 1.7
-    soil_top, soil_bottom = y1 + 0.5, y1 - 1.5
+    head_y = y1 + 1.45
+    soil_top, soil_bottom = y1 + 0.4, y1 - 1.35
     pot = elm.Element()
     outline = [(x0 + 0.9, soil_top), (x0 + 4.5, soil_top), (x0 + 4.2, soil_bottom), (x0 + 1.2, soil_bottom)]
     pot.segments.append(seg.SegmentPoly(outline, fill="white", lw=1.0, zorder=1))
@@ -424,9 +425,9 @@ def moisture_probe() -> "schemdraw.Drawing":
     d.add(elm.Line().at(board.V3).to((nail_3v_x, y3)))
     d.add(elm.Line().at((nail_3v_x, y3)).to((nail_3v_x, head_y)))
     # left nail's head back to the P1 node
-    d.add(elm.Line().at((nail_p1_x, head_y)).to((nail_p1_x, y1 + 2.3)))
-    d.add(elm.Line().at((nail_p1_x, y1 + 2.3)).to((x0, y1 + 2.3)))
-    d.add(elm.Line().at((x0, y1 + 2.3)).to((x0, y1)))
+    d.add(elm.Line().at((nail_p1_x, head_y)).to((nail_p1_x, y1 + 1.95)))
+    d.add(elm.Line().at((nail_p1_x, y1 + 1.95)).to((x0, y1 + 1.95)))
+    d.add(elm.Line().at((x0, y1 + 1.95)).to((x0, y1)))
     node = d.add(elm.Dot().at((x0, y1)))
     d.add(elm.Line().at(board.P1).to(node.center))
     d.add(
@@ -455,7 +456,7 @@ def solar_cell(divider: bool = False) -> "schemdraw.Drawing":
     y_top, y_bot = board.P1[1], board.GND[1]
     if divider:
         # The 2:1 divider sits between the cell's + line and GND; P1 taps its middle.
-        y_top = board.P1[1] + 3.0
+        y_top = board.P1[1] + _PITCH
         x_div = board.P1[0] + 2.0
         x_load = x_div + 3.0
         x_cell = x_load + 3.0
