@@ -119,24 +119,26 @@ class MinMaxBins:
 
 def break_at_gaps(x: np.ndarray, y: np.ndarray, gaps: Sequence[tuple[float, float]],
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Insert a NaN point at the start of each gap, so the line breaks there.
+    """Insert a NaN point in each gap, so the line breaks there.
 
     matplotlib does not draw a line through NaN: an unplugged cable shows as a break, not as
     a straight line pretending there were values.
 
     >>> x, y = break_at_gaps(np.array([0., 1., 5., 6.]), np.array([1., 2., 3., 4.]), [(1.5, 4.5)])
     >>> x.tolist()
-    [0.0, 1.0, 1.5, 5.0, 6.0]
+    [0.0, 1.0, 3.0, 5.0, 6.0]
     """
     if not gaps or len(x) == 0:
         return x, y
-    starts = np.array(sorted(start for start, _end in gaps), dtype=float)
+    # The middle of each gap: decimated points sit at bin centres, which may lie a little
+    # inside the gap, but never in its middle unless the gap is narrower than a pixel.
+    middles = np.array(sorted((start + end) / 2 for start, end in gaps), dtype=float)
     # Only gaps that lie between values matter (a gap at the very end breaks nothing).
-    starts = starts[(starts > x[0]) & (starts < x[-1])] if len(x) > 1 else starts[:0]
-    if len(starts) == 0:
+    middles = middles[(middles > x[0]) & (middles < x[-1])] if len(x) > 1 else middles[:0]
+    if len(middles) == 0:
         return x, y
-    where = np.searchsorted(x, starts, side="right")
-    return np.insert(x, where, starts), np.insert(y, where, np.nan)
+    where = np.searchsorted(x, middles, side="right")
+    return np.insert(x, where, middles), np.insert(y, where, np.nan)
 
 
 def minmax(times: np.ndarray, values: np.ndarray, nbins: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,1 +1,584 @@
-class LivePlot: pass
+"""The live view: the whole recording so far, growing while the board records.
+
+``board.record(["light", "sound"], seconds=60, live=True)`` creates a :class:`LivePlot` and
+calls :meth:`LivePlot.update` after every row it receives. The view
+
+* shows **the whole recording so far** (not the last few hundred values, as serial plotters
+  do): each channel is reduced to the minimum and maximum per pixel column
+  (:mod:`.decimate`), so a 10-minute recording at 100 values per second draws as fast as a
+  short one and no peak disappears;
+* shows the **latest value of each channel as a large number** beside its axes;
+* **never slows the recording down**: :meth:`~LivePlot.update` returns at once (a clock
+  comparison) unless it is time for a frame, and frames come at most as often as drawing
+  can keep up (drawing uses at most about half of the time). Between frames only the lines
+  and numbers are redrawn onto a saved background ("blitting"); axes, ticks and labels are
+  drawn again only when the time axis or the value range has to grow;
+* takes an optional **fixed y range** (``ylim=(0, 255)``) and can be **paused** (space bar
+  or ``p`` in a window, :meth:`~LivePlot.pause` in code): the picture stands still while
+  the recording goes on.
+
+Where it draws (``mode``):
+
+``"ipympl"``
+    Jupyter with ``%matplotlib widget`` (ipympl): an interactive figure (zoom after the
+    recording).
+``"inline"``
+    Jupyter otherwise: a PNG image that is replaced in place (an IPython display handle).
+``"window"``
+    a terminal with a desktop (``calliope-mini record --live``): a matplotlib window.
+``"agg"``
+    off-screen only (tests and benchmarks); :attr:`LivePlot.figure` holds the picture.
+``"none"``
+    nothing to draw on (a terminal without a desktop, nbgrader grading): says so once and
+    does nothing else.
+
+The mode is chosen automatically; ``CALLIOPE_LIVE_PLOT=agg`` (or any mode name) overrides
+the choice.
+
+>>> live = LivePlot(rec, ["temperature"], mode="agg")      # doctest: +SKIP
+>>> rec.add_row(0.5, ["temperature"], [21.5]); live.update(force=True)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import time
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from ..messages import grading, language, note, t
+from . import style
+from .decimate import MinMaxBins, break_at_gaps
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..recording import Recording
+
+MODES = ("ipympl", "inline", "window", "agg", "none")
+#: Shortest time between two frames per mode (seconds): a screen refreshes ~60 times a
+#: second, an inline image travels through the notebook server, so fewer frames there.
+MIN_INTERVAL = {"ipympl": 1 / 15, "inline": 1 / 10, "window": 1 / 30, "agg": 0.0, "none": 0.0}
+#: Drawing may take at most this share of the time; the rest belongs to the recording.
+MAX_SHARE = 0.5
+#: The numbers beside the axes change at most this often (seconds).
+TEXT_INTERVAL = 0.25
+#: The time axis grows in these steps (times a power of ten): few full redraws.
+NICE_STEPS = (1.0, 2.0, 5.0, 10.0)
+
+
+def detect_mode() -> str:
+    """Where to draw: ``CALLIOPE_LIVE_PLOT``, else Jupyter (ipympl/inline), else a window."""
+    forced = os.environ.get("CALLIOPE_LIVE_PLOT", "").strip().lower()
+    if forced in MODES:
+        return forced
+    if grading():
+        return "none"  # nbgrader: no pictures while grading, they only cost time
+    if _in_jupyter_kernel():
+        import matplotlib
+
+        backend = matplotlib.get_backend().lower()
+        return "ipympl" if ("ipympl" in backend or backend == "widget") else "inline"
+    return "window" if _interactive_backend() else "none"
+
+
+def _in_jupyter_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _interactive_backend() -> bool:
+    """True when matplotlib can open a desktop window (a GUI backend was found)."""
+    import matplotlib
+    from matplotlib.backends import BackendFilter, backend_registry
+
+    backend = matplotlib.get_backend().lower()  # resolves "auto": finds Tk/Qt, else Agg
+    interactive = {b.lower() for b in backend_registry.list_builtin(BackendFilter.INTERACTIVE)}
+    return backend in interactive and backend not in ("webagg", "nbagg")
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... (and 0.1, 0.2, ...) that is >= ``value``.
+
+    >>> nice_ceiling(7.3), nice_ceiling(12), nice_ceiling(0.3)
+    (10.0, 20.0, 0.5)
+    """
+    if not value > 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in NICE_STEPS:
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10.0 * power
+
+
+def _tail(column: Any, start: int, stop: int) -> np.ndarray:
+    """A copy of ``column[start:stop]`` for an ``array('d')`` (or any sequence).
+
+    The recording's columns are ``array('d')`` objects that grow in place. A numpy view of
+    one (``np.frombuffer``) would block the next ``append`` ("cannot resize an array that
+    is exporting buffers"), so the view lives only inside this function: the slice is
+    copied and the view dropped before returning.
+    """
+    if stop <= start:
+        return np.empty(0)
+    try:
+        view = np.frombuffer(column, dtype=np.float64, count=stop)
+    except (TypeError, ValueError):
+        return np.asarray(column[start:stop], dtype=float)
+    try:
+        return view[start:stop].copy()
+    finally:
+        del view
+
+
+class _Trace:
+    """One channel in the live view: its bins, its line and its latest-value texts."""
+
+    def __init__(self, name: str, nbins: int, span: float) -> None:
+        self.name = name
+        self.bins = MinMaxBins(nbins, span)
+        self.raw_t: list[np.ndarray] = []  # all values while they are fewer than the bins
+        self.raw_v: list[np.ndarray] = []
+        self.raw_n = 0
+        self.lo = math.inf  # value range seen (finite values only)
+        self.hi = -math.inf
+        self.latest: float | None = None
+        self.latest_t = 0.0
+        self.line: Any = None
+        self.value_text: Any = None
+        self.axis_index = 0
+
+    def take(self, times: np.ndarray, values: np.ndarray) -> None:
+        if len(times) == 0:
+            return
+        self.bins.add(times, values)
+        if self.raw_n <= self.bins.nbins:
+            self.raw_t.append(times)
+            self.raw_v.append(values)
+            self.raw_n += len(times)
+        finite = values[np.isfinite(values)]
+        if len(finite):
+            self.lo = min(self.lo, float(finite.min()))
+            self.hi = max(self.hi, float(finite.max()))
+        self.latest = float(values[-1])
+        self.latest_t = float(times[-1])
+
+    def points(self, gaps: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """What to draw: every value while there are few, else the min–max bins."""
+        if self.raw_n <= self.bins.nbins:
+            if len(self.raw_t) > 1:  # keep one array each, not a growing list of pieces
+                self.raw_t = [np.concatenate(self.raw_t)]
+                self.raw_v = [np.concatenate(self.raw_v)]
+            x = self.raw_t[0] if self.raw_t else np.empty(0)
+            y = self.raw_v[0] if self.raw_v else np.empty(0)
+        else:
+            self.raw_t, self.raw_v = [], []
+            x, y = self.bins.points()
+        return break_at_gaps(x, y, gaps)
+
+
+class LivePlot:
+    """A plot that grows while recording; see the module text for what it shows.
+
+    ``channels``: names to show (``None``: every channel as it appears). ``ylim``: a fixed
+    ``(low, high)`` for every value axis (default: grows with the values). ``seconds``: the
+    planned length, so the time axis is right from the start. ``mode``: where to draw
+    (default: :func:`detect_mode`).
+    """
+
+    def __init__(self, rec: "Recording", channels: Sequence[str] | None = None,
+                 ylim: tuple[float, float] | None = None, *, seconds: float | None = None,
+                 mode: str | None = None, width: float = 10.0, dpi: float = 100.0) -> None:
+        self.rec = rec
+        self.channels = list(channels) if channels else None
+        self.ylim = (float(ylim[0]), float(ylim[1])) if ylim is not None else None
+        self.seconds = float(seconds) if seconds else None
+        self.mode = mode or detect_mode()
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        self.lang = language()
+        self.width_in = width
+        self.dpi = dpi
+        self.frames = 0          #: frames drawn so far
+        self.full_redraws = 0    #: of those, frames that drew axes and ticks anew
+        self.draw_seconds = 0.0  #: total time spent drawing
+        self.min_interval = MIN_INTERVAL[self.mode]
+        self.figure: "Figure | None" = None
+        self._paused = False
+        self._closed = False
+        self._next = 0.0
+        self._traces: dict[str, _Trace] = {}
+        self._layout: list[list[str]] = []
+        self._axes: list[Any] = []
+        self._xmax = 0.0
+        self._scale = (1.0, "s")
+        self._ylims: list[tuple[float, float]] = []
+        self._background: Any = None
+        self._axes_backgrounds: list[Any] = []
+        self._next_text = 0.0
+        self._need_full = True
+        self._handle: Any = None
+        self._status: Any = None
+        self._in_draw = False
+        if self.mode == "none":
+            if not grading():
+                note("live.no_window")
+            self._closed = True
+
+    # -- control ------------------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        """True while the picture stands still (the recording goes on)."""
+        return self._paused
+
+    def pause(self) -> None:
+        """Freeze the picture (the recording goes on)."""
+        self._paused = True
+        self._draw_status_now()
+
+    def resume(self) -> None:
+        """Let the picture follow the recording again."""
+        self._paused = False
+        self._next = 0.0
+
+    def toggle_pause(self) -> None:
+        (self.resume if self._paused else self.pause)()
+
+    def update(self, force: bool = False) -> bool:
+        """Draw a frame if it is time for one; returns whether it drew.
+
+        Cheap when it is not time (one clock reading), so the recording loop may call it
+        after every row. ``force=True`` draws now (the recording's last frame).
+        """
+        if self._closed:
+            return False
+        now = time.perf_counter()
+        if not force and now < self._next:
+            return False
+        if self._paused and not force:
+            if self.mode == "window" and self.figure is not None:
+                # Still listen to the window (the key that resumes, the close button).
+                self.figure.canvas.flush_events()
+            self._next = now + 0.1
+            return False
+        if force:
+            self._next_text = 0.0  # the last frame shows the last values
+        try:
+            drawn = self._frame()
+        except Exception as exc:  # a picture must never end a recording
+            self._fail(exc)
+            return False
+        spent = time.perf_counter() - now
+        if drawn:
+            self.frames += 1
+            self.draw_seconds += spent
+        self._next = now + max(self.min_interval, spent / MAX_SHARE)
+        return drawn
+
+    def close(self) -> None:
+        """Stop following the recording. The last picture stays (window, notebook)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.mode == "window" and self.figure is not None:
+            try:
+                self.figure.canvas.flush_events()
+            except Exception:
+                pass
+
+    def _fail(self, exc: BaseException) -> None:
+        self._closed = True
+        from ..messages import warn
+
+        warn("live.failed", reason=f"{type(exc).__name__}: {exc}")
+
+    # -- one frame ------------------------------------------------------------------------
+    def _names(self) -> list[str]:
+        rec = self.rec
+        if self.channels is None:
+            return [n for n in rec.channels if rec.count(n)]
+        return [n for n in self.channels if n in rec and rec.count(n)]
+
+    def _frame(self) -> bool:
+        rec = self.rec
+        names = self._names()
+        if not names:
+            return False
+        if [n for group in self._layout for n in group] != names or self.figure is None:
+            self._build(names)
+        latest = 0.0
+        for name in names:
+            trace = self._traces[name]
+            stop = rec.count(name)
+            start = trace.bins.total
+            if stop > start:
+                trace.take(_tail(rec._times[name], start, stop), _tail(rec._values[name], start, stop))
+            latest = max(latest, trace.latest_t)
+        self._fit_time_axis(latest)
+        self._fit_value_axes()
+        scale = self._scale[0]
+        for trace in self._traces.values():
+            x, y = trace.points(rec.gaps)
+            trace.line.set_data(x / scale, y)
+            trace.value_text.set_text(style.format_value(trace.latest, rec.unit(trace.name),
+                                                         self.lang))
+        self._status.set_text(self._status_text(latest))
+        self._render()
+        return True
+
+    def _status_text(self, latest: float) -> str:
+        if self._paused:
+            return t("live.paused", self.lang)
+        return t("live.elapsed", self.lang, time=style.format_duration(latest, self.lang))
+
+    def _fit_time_axis(self, latest: float) -> None:
+        if latest <= self._xmax and self._xmax > 0:
+            return
+        if self.seconds and latest <= self.seconds:
+            xmax = self.seconds
+        else:
+            xmax = nice_ceiling(max(latest * 1.15, 1.0))
+        self._xmax = xmax
+        self._scale = style.time_unit(xmax)
+        scale, unit = self._scale
+        for axis in self._axes:
+            axis.set_xlim(0.0, xmax / scale)
+        self._axes[-1].set_xlabel(style.time_label(unit, self.lang))
+        self._need_full = True
+
+    def _fit_value_axes(self) -> None:
+        for i, (axis, group) in enumerate(zip(self._axes, self._layout)):
+            if self.ylim is not None:
+                wanted = self.ylim
+            else:
+                lo = min(self._traces[n].lo for n in group)
+                hi = max(self._traces[n].hi for n in group)
+                if not (math.isfinite(lo) and math.isfinite(hi)):
+                    continue
+                current = self._ylims[i]
+                if current[0] <= lo and hi <= current[1]:
+                    continue  # still fits: no need to redraw the axes
+                span = hi - lo
+                pad = 0.15 * span if span > 0 else max(1.0, 0.05 * abs(hi))
+                wanted = (lo - pad, hi + pad)
+            if self._ylims[i] != wanted:
+                self._ylims[i] = wanted
+                axis.set_ylim(*wanted)
+                self._need_full = True
+
+    # -- building the figure ----------------------------------------------------------------
+    def _new_figure(self, height: float) -> "Figure":
+        size = (self.width_in, height)
+        if self.mode in ("window", "ipympl"):
+            import matplotlib.pyplot as plt
+
+            with plt.ioff():  # we show it ourselves, at once (not at the end of the cell)
+                fig = plt.figure(figsize=size, dpi=self.dpi)
+            return fig
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size, dpi=self.dpi)
+        FigureCanvasAgg(fig)
+        return fig
+
+    def _build(self, names: list[str]) -> None:
+        import matplotlib
+
+        rec = self.rec
+        self._layout = style.group_channels(names, rec.units)
+        rows = len(self._layout)
+        height = min(1.3 + 2.3 * rows, 12.0)
+        first = self.figure is None
+        with matplotlib.rc_context(style.RC):
+            if first:
+                self.figure = self._new_figure(height)
+            else:
+                self.figure.clear()
+                self.figure.set_size_inches(self.width_in, height)
+            fig = self.figure
+            axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
+            fig.subplots_adjust(left=0.1, right=0.74, top=1 - 0.55 / height,
+                                bottom=0.75 / height, hspace=0.12)
+            self._axes = list(axes)
+            # One bin per pixel column of the axes: finer would not show, coarser would.
+            pixels = int(axes[0].get_window_extent().width) or 600
+            span = self.seconds or 10.0
+            old = self._traces
+            self._traces = {}
+            index = 0
+            for axis, group in zip(self._axes, self._layout):
+                axis.set_ylabel(style.axis_label(group, rec.units, self.lang))
+                axis.yaxis.set_major_formatter(style.tick_formatter(self.lang))
+                axis.xaxis.set_major_formatter(style.tick_formatter(self.lang))
+                # The latest values beside the axes, one label + big number per channel.
+                step = min(0.42, 1.0 / len(group))
+                big = 22 if len(group) < 3 else 16
+                slot = 0
+                for position, name in enumerate(group):
+                    trace = old.get(name) or _Trace(name, pixels, span * 1.05)
+                    look = style.line_style(position)
+                    colour = style.COLOURS[index % len(style.COLOURS)]
+                    (trace.line,) = axis.plot([], [], color=colour, linestyle=look["linestyle"],
+                                              animated=True)
+                    from .. import units
+
+                    axis.text(1.03, 1.0 - slot * step, units.label(name, self.lang),
+                              transform=axis.transAxes, ha="left", va="top", color=colour,
+                              fontsize=12, clip_on=False)
+                    trace.value_text = axis.text(
+                        1.03, 1.0 - slot * step - 0.14 * step / 0.42, "–",
+                        transform=axis.transAxes, ha="left", va="top", color=colour,
+                        fontsize=big, fontweight="bold", clip_on=False,
+                        animated=True)
+                    slot += 1
+                    index += 1
+                    self._traces[name] = trace
+            self._status = fig.text(0.1, 1 - 0.12 / height, "", ha="left", va="top",
+                                    fontsize=13, color="#333333", animated=True)
+            title = style.title_of(rec.metadata, self.lang) if rec.metadata.get("title") else ""
+            if title:
+                fig.text(0.74, 1 - 0.12 / height, title, ha="right", va="top", fontsize=14)
+        self._ylims = [(math.inf, -math.inf)] * rows
+        self._xmax = 0.0
+        self._need_full = True
+        if first:
+            self._show()
+
+    def _show(self) -> None:
+        fig = self.figure
+        if self.mode == "ipympl":
+            from IPython.display import display
+
+            display(fig.canvas)
+        elif self.mode == "window":
+            import matplotlib.pyplot as plt
+
+            fig.canvas.mpl_connect("key_press_event", self._on_key)
+            fig.canvas.mpl_connect("close_event", lambda _event: self.close())
+            fig.canvas.mpl_connect("draw_event", self._on_draw)
+            fig.canvas.manager.show()
+            plt.pause(0.001)  # let the window appear before the first frame
+
+    def _on_key(self, event: Any) -> None:
+        if event.key in (" ", "p"):
+            self.toggle_pause()
+
+    def _on_draw(self, _event: Any) -> None:
+        # The window system redrew the figure (resized, uncovered): our saved background is
+        # stale; take a fresh one with the next frame.
+        if not self._in_draw:
+            self._need_full = True
+
+    # -- drawing --------------------------------------------------------------------------
+    def _lines(self) -> list[Any]:
+        return [tr.line for tr in self._traces.values()]
+
+    def _texts(self) -> list[Any]:
+        return [tr.value_text for tr in self._traces.values()] + [self._status]
+
+    def _render(self) -> None:
+        """Draw one frame by blitting: restore a saved background, draw only what moves.
+
+        Lines are redrawn every frame; the numbers beside the axes only a few times per
+        second (nobody reads faster, and text is slow to draw). Between those, only the axes'
+        rectangles are restored, so the numbers drawn last time stay on the picture.
+        """
+        fig = self.figure
+        canvas = fig.canvas
+        now = time.perf_counter()
+        self._in_draw = True
+        try:
+            full = self._need_full or self._background is None
+            texts = full or now >= self._next_text
+            if full:
+                # Axes, ticks, labels: everything but the animated lines and numbers.
+                if self.mode == "ipympl":
+                    # Render only: ipympl's own draw() would also send this half-finished
+                    # picture (no lines) to the notebook, which flickers.
+                    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+                    FigureCanvasAgg.draw(canvas)
+                else:
+                    canvas.draw()
+                self._background = canvas.copy_from_bbox(fig.bbox)
+                self._axes_backgrounds = [canvas.copy_from_bbox(ax.bbox) for ax in self._axes]
+                self._need_full = False
+                self.full_redraws += 1
+            elif texts:
+                canvas.restore_region(self._background)
+            else:
+                for region in self._axes_backgrounds:
+                    canvas.restore_region(region)
+            for line in self._lines():
+                line.axes.draw_artist(line)
+            if texts:
+                for text in self._texts():
+                    text.axes.draw_artist(text) if text.axes else fig.draw_artist(text)
+                self._next_text = now + TEXT_INTERVAL
+            self._present()
+        finally:
+            self._in_draw = False
+
+    def _present(self) -> None:
+        """Hand the finished frame to the screen / notebook."""
+        canvas = self.figure.canvas
+        if self.mode == "window":
+            canvas.blit(self.figure.bbox)
+            canvas.flush_events()  # lets the window repaint and see key presses
+        elif self.mode == "ipympl":
+            canvas.blit(self.figure.bbox)  # sends the changed pixels to the notebook
+        elif self.mode == "inline":
+            self._show_inline(self.png())
+
+    def png(self) -> bytes:
+        """The current picture as PNG bytes (fast compression: it is sent, not stored)."""
+        from PIL import Image
+
+        canvas = self.figure.canvas
+        width, height = canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA",
+                                 0, 1).convert("RGB")
+        out = io.BytesIO()
+        image.save(out, format="PNG", compress_level=1)
+        return out.getvalue()
+
+    def _show_inline(self, png: bytes) -> None:
+        from IPython.display import Image, display
+
+        picture = Image(data=png, format="png")
+        if self._handle is None:
+            self._handle = display(picture, display_id=True)
+        else:
+            self._handle.update(picture)
+
+    def _draw_status_now(self) -> None:
+        if self.figure is not None and self._status is not None and not self._closed:
+            try:
+                self._next_text = 0.0
+                self._status.set_text(self._status_text(0.0 if not self._traces else max(
+                    tr.latest_t for tr in self._traces.values())))
+                self._render()
+            except Exception as exc:
+                self._fail(exc)
+
+
+def show_until_closed() -> None:
+    """Keep live-plot windows open until the user closes them (for command-line tools).
+
+    After ``board.record(..., live=True)`` in a script the window would vanish when the
+    program ends; call this to let the user look at the finished picture first.
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    if plt.get_fignums() and _interactive_backend() and matplotlib.get_backend():
+        plt.show(block=True)
