@@ -551,7 +551,7 @@ def accelerometer() -> "schemdraw.Drawing":
     axes.segments.append(seg.SegmentText((ox + 1.75, oy), "x", fontsize=14, align=("left", "center")))
     axes.segments.append(seg.SegmentText((ox, oy + 1.75), "y", fontsize=14, align=("center", "bottom")))
     axes.segments.append(seg.SegmentText((ox - 0.35, oy - 0.35), "z", fontsize=14, align=("right", "top")))
-    axes.segments.append(seg.SegmentText((ox - 0.2, oy - 1.2), "x: von A nach B\ny: zur USB-Buchse\nz: aus dem Blatt heraus", fontsize=10, align=("left", "top")))
+    axes.segments.append(seg.SegmentText((ox - 0.2, oy - 1.2), "x: von A nach B\ny: zur USB-Buchse\nz: aus dem Blatt heraus", fontsize=12, align=("left", "top")))
     d.add(axes)
     return d
 
@@ -565,10 +565,10 @@ def builtin_sensors() -> "schemdraw.Drawing":
     d.add(_board_outline(0, 0))
     notes = elm.Element()
     notes.segments.append(seg.Segment([(0.75, 0.55), (3.4, 1.4)], arrow="<-", lw=1.2))
-    notes.segments.append(seg.SegmentText((3.55, 1.4), "Licht: Das LED-Feld misst\nauch die Helligkeit (0 bis 255).", fontsize=10, align=("left", "center")))
-    notes.segments.append(seg.SegmentText((3.55, -0.6), "Temperatur: Der Sensor steckt\nim Prozessor-Chip. Er zeigt oft\nein paar Grad zu viel an.", fontsize=10, align=("left", "center")))
+    notes.segments.append(seg.SegmentText((3.55, 1.4), "Licht: Das LED-Feld misst\nauch die Helligkeit (0 bis 255).", fontsize=12, align=("left", "center")))
+    notes.segments.append(seg.SegmentText((3.55, -0.6), "Temperatur: Der Sensor steckt\nim Prozessor-Chip. Er zeigt oft\nein paar Grad zu viel an.", fontsize=12, align=("left", "center")))
     notes.segments.append(seg.Segment([(0, 2.35), (0, 3.9)], lw=4))
-    notes.segments.append(seg.SegmentText((0.3, 3.5), "USB-Kabel zum Laptop", fontsize=10, align=("left", "center")))
+    notes.segments.append(seg.SegmentText((0.3, 3.5), "USB-Kabel zum Laptop", fontsize=12, align=("left", "center")))
     d.add(notes)
     return d
 

@@ -174,7 +174,7 @@ class Worksheet:
     questions: list[Question] = field(default_factory=list)
     found_lines: int = 4
     diagram_caption: str = ""
-    extra_diagrams: list[str] = field(default_factory=list)
+    extra_diagrams: list[tuple[str, str]] = field(default_factory=list)  # (name, caption)
 
     @property
     def stem(self) -> str:
@@ -201,7 +201,11 @@ def load(path: str | Path) -> Worksheet:
             raise WorksheetError(path, f"'{key}' fehlt im +++ Block.")
     from .diagrams import DIAGRAMS
 
-    for name in [data["diagram"], *data.get("extra_diagrams", [])]:
+    extras = [
+        (e, "") if isinstance(e, str) else (str(e["name"]), str(e.get("caption", "")))
+        for e in data.get("extra_diagrams", [])
+    ]
+    for name in [data["diagram"], *(name for name, _ in extras)]:
         if name not in DIAGRAMS:
             raise WorksheetError(path, f"Unbekannter Schaltplan '{name}'. Bekannt: {', '.join(DIAGRAMS)}")
     table = data.get("table")
@@ -239,7 +243,7 @@ def load(path: str | Path) -> Worksheet:
         questions=questions,
         found_lines=int(data.get("found_lines", 4)),
         diagram_caption=str(data.get("diagram_caption", "")),
-        extra_diagrams=list(data.get("extra_diagrams", [])),
+        extra_diagrams=extras,
     )
 
 
@@ -455,7 +459,7 @@ def _parts_rows(ws: Worksheet) -> list[tuple[str, str, str]]:
         value = str(extra.get("value", ""))
         if extra.get("ohms"):
             ohms = float(extra["ohms"])
-            value = f"{format_ohms(ohms)}\nFarbringe: {' – '.join(resistor_bands(ohms))}"
+            value = f"{format_ohms(ohms)}, Ringe: {' – '.join(resistor_bands(ohms))}"
         rows.append((f"{extra.get('quantity', 1)} ×", str(extra["name"]), value))
     return rows
 
@@ -527,7 +531,8 @@ def _svg_size_mm(data: bytes) -> tuple[float, float]:
 def _diagram(name: str, caption: str) -> Callable[["FPDF"], None]:
     from .diagrams import svg
 
-    data = svg(name)
+    # fpdf2 does not read <metadata> (matplotlib's creator info) and would log about it
+    data = re.sub(rb"<metadata>.*?</metadata>", b"", svg(name), flags=re.S)
     w, h = _svg_size_mm(data)
     scale = min(DIAGRAM_SCALE, DIAGRAM_MAX_W / w, DIAGRAM_MAX_H / h)
     w, h = w * scale, h * scale
@@ -737,8 +742,8 @@ def _named_block(ws: Worksheet, name: str) -> list[tuple[str, str, list[Callable
         return [("box", "sicherheit", [_safety_box(ws)])] if ws.safety else []
     if name == "schaltplan":
         out = [("diagram", ws.diagram, [_diagram(ws.diagram, ws.diagram_caption)])]
-        for extra in ws.extra_diagrams:
-            out.append(("diagram", extra, [_diagram(extra, "")]))
+        for extra, caption in ws.extra_diagrams:
+            out.append(("diagram", extra, [_diagram(extra, caption)]))
         return out
     if name == "messtabelle":
         assert ws.table is not None
