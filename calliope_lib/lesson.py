@@ -395,13 +395,10 @@ def plot(rec: "Recording", channels: Sequence[str] | str | None = None, *,
 
 
 def _axis_time(ax: Any, seconds: float) -> float:
-    """Seconds converted to the unit of the time axis (the plot may show min, h or days)."""
-    label = (ax.get_xlabel() or "").lower()
-    for marker, factor in (("(d)", 86400.0), ("tage", 86400.0), ("(h)", 3600.0),
-                           ("stunden", 3600.0), ("(min)", 60.0), ("minuten", 60.0)):
-        if marker in label:
-            return seconds / factor
-    return seconds
+    """Seconds converted to the unit of the time axis (the plot shows s, min or h; its label
+    ends in the unit: "Zeit in min")."""
+    unit = (ax.get_xlabel() or "").strip().rsplit(" ", 1)[-1].strip("()[]")
+    return seconds / {"min": 60.0, "h": 3600.0, "d": 86400.0}.get(unit, 1.0)
 
 
 def values(rec: "Recording", channel: str) -> list[float]:
