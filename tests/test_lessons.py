@@ -259,6 +259,7 @@ def test_typical_kid_gets_expected_points(name, course, tmp_path):
         own_cell = nbgrader_cells(graded)["test-eigene-daten"]
         out = "".join(o.get("text", "") for o in own_cell.outputs if o.get("name") == "stdout")
         assert "✔" in out
+        assert "lasse ich weg" in out, out  # messages.warn routed to stdout while grading
 
 
 def test_record_timings():
