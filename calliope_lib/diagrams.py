@@ -385,7 +385,7 @@ def moisture_probe() -> "schemdraw.Drawing":
     w = WIRING["moisture"]
     d = _new_drawing()
     board = _board_block(d, [(PAD_3V, "V3"), ("P1", "P1"), (PAD_GND, "GND")])
-    x0 = board.V3[0] + 3.0
+    x0 = board.V3[0] + 3.8
     y3, y1, y0 = board.V3[1], board.P1[1], board.GND[1]
 
     # The pot of soil right of the P1 node; two nails stick into it from above.
