@@ -117,6 +117,48 @@ class MinMaxBins:
         return np.repeat(centres, 2), y
 
 
+    def envelope(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(centres, lo, hi)`` of the bins that hold finite values, for drawing a band."""
+        keep = np.flatnonzero((self.count > 0) & np.isfinite(self.lo) & np.isfinite(self.hi))
+        return (keep + 0.5) * self.width, self.lo[keep], self.hi[keep]
+
+
+def band_path(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, pad: float, half_width: float,
+              gaps: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices and codes of a filled band from ``lo - pad`` to ``hi + pad``, broken at gaps.
+
+    Filling this band looks like drawing the min–max line with a pen ``2 * pad`` thick, but
+    a filled shape is several times faster to draw than a thick zig-zag line through a
+    thousand columns. Returns ``(vertices, codes)`` for :class:`matplotlib.path.Path`
+    (codes: 1 = move to, 2 = line to, 79 = close).
+    """
+    if len(x) == 0:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.uint8)
+    cuts = [0]
+    if gaps:
+        middles = np.sort(np.array([(a + b) / 2 for a, b in gaps], dtype=float))
+        cuts += [int(i) for i in np.searchsorted(x, middles) if 0 < i < len(x)]
+    cuts.append(len(x))
+    verts, codes = [], []
+    for start, stop in zip(cuts[:-1], cuts[1:]):
+        if stop <= start:
+            continue
+        xs = x[start:stop].copy()
+        xs[0] -= half_width  # a lone bin still gets its width
+        xs[-1] += half_width
+        top = np.column_stack((xs, hi[start:stop] + pad))
+        bottom = np.column_stack((xs[::-1], lo[start:stop][::-1] - pad))
+        ring = np.concatenate((top, bottom, top[:1]))
+        ring_codes = np.full(len(ring), 2, dtype=np.uint8)
+        ring_codes[0] = 1
+        ring_codes[-1] = 79
+        verts.append(ring)
+        codes.append(ring_codes)
+    if not verts:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.uint8)
+    return np.concatenate(verts), np.concatenate(codes)
+
+
 def break_at_gaps(x: np.ndarray, y: np.ndarray, gaps: Sequence[tuple[float, float]],
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Insert a NaN point in each gap, so the line breaks there.

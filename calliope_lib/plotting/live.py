@@ -51,7 +51,7 @@ import numpy as np
 
 from ..messages import grading, language, note, t
 from . import style
-from .decimate import MinMaxBins, break_at_gaps
+from .decimate import MinMaxBins, band_path, break_at_gaps
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -67,7 +67,7 @@ MAX_SHARE = 0.5
 #: The numbers beside the axes change at most this often (seconds).
 TEXT_INTERVAL = 0.25
 #: The time axis grows in these steps (times a power of ten): few full redraws.
-NICE_STEPS = (1.0, 2.0, 5.0, 10.0)
+NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 def detect_mode() -> str:
@@ -105,10 +105,10 @@ def _interactive_backend() -> bool:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5, 10, 20, 50, ... (and 0.1, 0.2, ...) that is >= ``value``.
+    """The smallest "round" number (1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten) >= ``value``.
 
-    >>> nice_ceiling(7.3), nice_ceiling(12), nice_ceiling(0.3)
-    (10.0, 20.0, 0.5)
+    >>> nice_ceiling(7.3), nice_ceiling(12), nice_ceiling(2.7)
+    (8.0, 15.0, 3.0)
     """
     if not value > 0:
         return 1.0
@@ -153,6 +153,8 @@ class _Trace:
         self.latest: float | None = None
         self.latest_t = 0.0
         self.line: Any = None
+        self.band: Any = None
+        self.spread = 0.0  # mean height of the min–max band (draw order)
         self.value_text: Any = None
         self.axis_index = 0
 
@@ -170,6 +172,11 @@ class _Trace:
             self.hi = max(self.hi, float(finite.max()))
         self.latest = float(values[-1])
         self.latest_t = float(times[-1])
+
+    @property
+    def dense(self) -> bool:
+        """More values than pixel columns: drawn as a min–max band instead of a line."""
+        return self.raw_n > self.bins.nbins
 
     def points(self, gaps: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
         """What to draw: every value while there are few, else the min–max bins."""
@@ -326,13 +333,36 @@ class LivePlot:
         self._fit_value_axes()
         scale = self._scale[0]
         for trace in self._traces.values():
-            x, y = trace.points(rec.gaps)
-            trace.line.set_data(x / scale, y)
+            if trace.dense:
+                self._set_band(trace, scale)
+            else:
+                x, y = trace.points(rec.gaps)
+                trace.line.set_data(x / scale, y)
             trace.value_text.set_text(style.format_value(trace.latest, rec.unit(trace.name),
                                                          self.lang))
         self._status.set_text(self._status_text(latest))
         self._render()
         return True
+
+    def _set_band(self, trace: _Trace, scale: float) -> None:
+        """Many values: fill the band between each pixel column's min and max.
+
+        The band is padded by half the line width, so a smooth signal looks like the thick
+        line it was while there were few values; a noisy one like the dense zig-zag a full
+        redraw would give, at a fraction of the drawing time.
+        """
+        from matplotlib.path import Path
+
+        axis = trace.line.axes
+        low, high = axis.get_ylim()
+        height_px = max(axis.bbox.height, 1.0)
+        pad = 0.5 * trace.line.get_linewidth() * self.dpi / 72.0 * (high - low) / height_px
+        x, lo, hi = trace.bins.envelope()
+        trace.spread = float(np.mean(hi - lo)) if len(x) else 0.0
+        verts, codes = band_path(x, lo, hi, pad, trace.bins.width / 2, self.rec.gaps)
+        verts[:, 0] /= scale
+        trace.band.set_path(Path(verts, codes) if len(verts) else Path(np.zeros((1, 2))))
+        trace.line.set_data([], [])
 
     def _status_text(self, latest: float) -> str:
         if self._paused:
@@ -345,7 +375,9 @@ class LivePlot:
         if self.seconds and latest <= self.seconds:
             xmax = self.seconds
         else:
-            xmax = nice_ceiling(max(latest * 1.15, 1.0))
+            target = max(latest * 1.1, 1.0)
+            scale = style.time_unit(target)[0]
+            xmax = nice_ceiling(target / scale) * scale  # round in minutes when in minutes
         self._xmax = xmax
         self._scale = style.time_unit(xmax)
         scale, unit = self._scale
@@ -429,6 +461,12 @@ class LivePlot:
                     colour = style.COLOURS[index % len(style.COLOURS)]
                     (trace.line,) = axis.plot([], [], color=colour, linestyle=look["linestyle"],
                                               animated=True)
+                    from matplotlib.patches import PathPatch
+                    from matplotlib.path import Path as MplPath
+
+                    trace.band = PathPatch(MplPath(np.zeros((1, 2))), facecolor=colour,
+                                           edgecolor="none", linewidth=0, animated=True)
+                    axis.add_patch(trace.band)
                     from .. import units
 
                     axis.text(1.03, 1.0 - slot * step, units.label(name, self.lang),
@@ -480,7 +518,9 @@ class LivePlot:
 
     # -- drawing --------------------------------------------------------------------------
     def _lines(self) -> list[Any]:
-        return [tr.line for tr in self._traces.values()]
+        # Wide bands first: a narrow band drawn later stays visible on top of a wide one.
+        traces = sorted(self._traces.values(), key=lambda tr: -tr.spread)
+        return [a for tr in traces for a in (tr.band, tr.line)]
 
     def _texts(self) -> list[Any]:
         return [tr.value_text for tr in self._traces.values()] + [self._status]

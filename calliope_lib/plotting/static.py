@@ -13,8 +13,11 @@ One figure, sensible at a glance:
 
 >>> fig = rec.plot()                                  # doctest: +SKIP
 >>> fig = rec.plot(channels=["temperature"])          # doctest: +SKIP
->>> fig, ax = plt.subplots(); rec.plot(ax=ax)         # doctest: +SKIP  (into your own axes)
->>> rec.save_plot("messung.png")                      # doctest: +SKIP  (.pdf, .svg too)
+>>> fig, ax = plt.subplots()                          # doctest: +SKIP
+>>> rec.plot(ax=ax)                                   # doctest: +SKIP
+>>> rec.save_plot("messung.png")                      # doctest: +SKIP
+
+(``ax=``: into your own axes; ``save_plot`` also writes ``.pdf`` and ``.svg``.)
 """
 
 from __future__ import annotations
