@@ -600,14 +600,31 @@ def drawing(name: str) -> "schemdraw.Drawing":
 
 def svg(name: str) -> bytes:
     """The picture as SVG bytes (text as outlines, black lines on white)."""
-    return drawing(name).get_imagedata("svg")
+    d = drawing(name)
+    try:
+        return d.get_imagedata("svg")
+    finally:
+        _close(d)
+
+
+def _close(d: "schemdraw.Drawing") -> None:
+    """Free the matplotlib figure behind a drawing (pyplot keeps every figure otherwise)."""
+    figure = getattr(getattr(d, "fig", None), "fig", None)
+    if figure is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
 
 
 def save(name: str, path: str | Path, dpi: float = 300) -> Path:
     """Save the picture ``name`` to ``path`` (``.svg``, ``.png`` or ``.pdf``); returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    drawing(name).save(str(path), transparent=False, dpi=dpi)
+    d = drawing(name)
+    try:
+        d.save(str(path), transparent=False, dpi=dpi)
+    finally:
+        _close(d)
     return path
 
 
