@@ -70,6 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "lab/settings)")
     p.add_argument("--dry-run", action="store_true",
                    help="nur zeigen, was passieren würde / only show what would happen")
+    p.add_argument("jupyter_args", nargs="*", metavar="-- JUPYTER-OPTION",
+                   help="weitere Optionen für JupyterLab nach -- / more JupyterLab options after --")
     p.set_defaults(func=run)
 
 
@@ -176,7 +178,7 @@ def choose_settings_dir(explicit: Path | None, dry_run: bool) -> tuple[Path, boo
 
 
 def command(root: Path, settings_dir: Path, per_run_settings: bool, no_browser: bool,
-            port: int | None) -> list[str]:
+            port: int | None, extra: Sequence[str] = ()) -> list[str]:
     """The JupyterLab command line."""
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
     if per_run_settings:
@@ -185,7 +187,7 @@ def command(root: Path, settings_dir: Path, per_run_settings: bool, no_browser: 
         cmd.append("--no-browser")
     if port is not None:
         cmd.append(f"--port={port}")
-    return cmd
+    return cmd + list(extra)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -206,7 +208,8 @@ def run(args: argparse.Namespace) -> int:
     settings_dir, per_run = choose_settings_dir(args.settings_dir, args.dry_run)
     if args.settings_dir is not None and not args.dry_run:
         write_locale_override(settings_dir)
-    cmd = command(root, settings_dir, per_run, args.no_browser, args.port)
+    cmd = command(root, settings_dir, per_run, args.no_browser, args.port,
+                  getattr(args, "jupyter_args", []) or [])
     prefix = "[dry-run] " if args.dry_run else ""
     print(f"{prefix}Lektionen / lessons: {source}")
     print(f"{prefix}Arbeitsordner / work folder: {root}"
@@ -220,7 +223,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     env = dict(os.environ)
     try:
-        return subprocess.call(cmd, env=env)
+        # From inside the work folder: nbgrader's extensions expect their course there.
+        root.mkdir(parents=True, exist_ok=True)
+        return subprocess.call(cmd, env=env, cwd=root)
     except KeyboardInterrupt:
         return 0
 
