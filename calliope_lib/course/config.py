@@ -236,7 +236,9 @@ class Course:
         with self.gradebook() as gb:
             found = [Student(s.id, s.first_name or "", s.last_name or "", s.email or "")
                      for s in gb.students]
-        return sorted(found, key=lambda s: (s.last_name.lower(), s.first_name.lower(), s.id))
+        from .names import fold
+
+        return sorted(found, key=lambda s: (fold(s.last_name), fold(s.first_name), s.id))
 
     def student_map(self) -> dict[str, Student]:
         return {s.id: s for s in self.students()}

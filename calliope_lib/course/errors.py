@@ -65,10 +65,15 @@ class RootRefused(CourseError, PermissionError):
 
 
 class ClassListError(CourseError, ValueError):
-    """A class list CSV that cannot be read."""
+    """A class list CSV that cannot be read; ``problem`` is ``unreadable``, ``empty`` or
+    ``no_header`` (each has its own sentence pair, so both languages stay whole)."""
 
     reason = "class_list"
-    key = "course.class_list"
+
+    def __init__(self, problem: str, **fields: Any) -> None:
+        self.key = f"course.class_list_{problem}"
+        self.problem = problem
+        super().__init__(**fields)
 
 
 class NoStudents(CourseError, LookupError):

@@ -21,9 +21,10 @@ from .names import fold
 
 
 def _file_name(student: Student, notebook: str | None) -> str:
-    parts = [student.last_name, student.first_name, student.id]
-    base = "_".join(re.sub(r"[^A-Za-z0-9.-]+", "-", fold(p).title() if p != student.id else p)
-                    .strip("-") for p in parts if p)
+    # Names folded to ASCII (ZIP tools on old Windows garble umlauts); the id is safe as is.
+    names = [re.sub(r"[^A-Za-z0-9.-]+", "-", fold(p).title()).strip("-")
+             for p in (student.last_name, student.first_name) if p]
+    base = "_".join([n for n in names if n] + [student.id])
     return f"{base}_{notebook}.html" if notebook else f"{base}.html"
 
 

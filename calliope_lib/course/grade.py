@@ -37,6 +37,7 @@ from typing import Any, Callable
 from ..messages import t
 from .config import Course, Student
 from .errors import NothingSubmitted, Problem, RootRefused
+from .names import fold
 from .release import generate, is_generated
 
 #: The gradebook URL suffix that makes a waiting writer patient (seconds).
@@ -92,8 +93,8 @@ class GradeReport:
         out = [t("course.grade.summary", lang, lesson=self.lesson, count=len(self.results),
                  ok=len(self.results) - len(self.failed), failed=len(self.failed),
                  seconds=self.seconds, jobs=self.jobs)]
-        for result in sorted(self.results, key=lambda r: (r.student.last_name.lower(),
-                                                          r.student.first_name.lower(),
+        for result in sorted(self.results, key=lambda r: (fold(r.student.last_name),
+                                                          fold(r.student.first_name),
                                                           r.student.id)):
             if result.ok:
                 manual = sum(1 for task in result.tasks if task.needs_manual_grade)
@@ -111,6 +112,11 @@ _WORKER: dict[str, Any] = {}
 
 def _worker_init(root: str, overrides: dict[str, Any]) -> None:
     """Once per worker process: its own NbGraderAPI on the shared gradebook."""
+    import warnings
+
+    # nbformat and SQLAlchemy warn about things inside nbgrader the teacher cannot change;
+    # on stderr they would tear the progress bar apart.
+    warnings.filterwarnings("ignore")
     course = Course(root)
     overrides = dict(overrides)
     overrides["CourseDirectory__db_url"] = (f"sqlite:///{course.db_path}"
@@ -350,7 +356,8 @@ def grade_lesson(course: Course, lesson: str, *, students: list[str] | None = No
                                  initargs=(str(course.root), overrides)) as pool:
             futures = {pool.submit(_grade_one, lesson, sid): sid for sid in runnable}
             bar = tqdm(total=len(futures), desc=t("course.grade.progress", lesson=lesson),
-                       unit=t("course.grade.unit"), disable=not progress, file=sys.stdout)
+                       disable=not progress, file=sys.stdout,
+                       bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {elapsed}<{remaining}")
             try:
                 for future in as_completed(futures):
                     sid = futures[future]

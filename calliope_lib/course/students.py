@@ -101,7 +101,7 @@ def read_class_list(path: str | os.PathLike[str]) -> tuple[list[ClassMember], Im
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ClassListError(path=str(path), why=exc.strerror or str(exc)) from exc
+        raise ClassListError("unreadable", path=str(path), why=exc.strerror or str(exc)) from exc
     text, encoding = _decode(data)
     delimiter = _delimiter(text)
     report = ImportReport(encoding=encoding, delimiter=delimiter)
@@ -109,7 +109,7 @@ def read_class_list(path: str | os.PathLike[str]) -> tuple[list[ClassMember], Im
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:
-        raise ClassListError(path=str(path), why=t("course.students.empty"))
+        raise ClassListError("empty", path=str(path))
     roles: dict[str, int] = {}
     for index, cell in enumerate(rows[0]):
         role = HEADERS.get("".join(ch for ch in fold(cell) if ch.isalnum()))
@@ -118,8 +118,7 @@ def read_class_list(path: str | os.PathLike[str]) -> tuple[list[ClassMember], Im
     if "first" in roles and "last" not in roles and "full" in roles:
         roles["last"] = roles.pop("full")  # "Vorname;Name": Name is the last name there
     if not ({"first", "last"} <= roles.keys() or "full" in roles):
-        raise ClassListError(path=str(path), why=t("course.students.no_header",
-                                                   header=delimiter.join(rows[0])))
+        raise ClassListError("no_header", path=str(path), header=delimiter.join(rows[0]))
     members = []
     for number, row in enumerate(rows[1:], start=2):
         def cell(role: str) -> str:

@@ -61,15 +61,26 @@ register({
                "computer. Run the command as a normal user. Only on a throw-away system "
                "(container, CI): --allow-root."),
     },
-    "course.class_list.title": {
+    **{f"course.class_list_{problem}.title": {
         "de": "Die Klassenliste {path} kann ich nicht lesen",
         "en": "I cannot read the class list {path}",
+    } for problem in ("unreadable", "empty", "no_header")},
+    "course.class_list_unreadable.detail": {
+        "de": "Grund: {why}. Prüfe den Pfad und ob die Datei noch in einem Programm offen ist.",
+        "en": "Reason: {why}. Check the path and whether a program still holds the file open.",
     },
-    "course.class_list.detail": {
-        "de": ("{why}. Erwartet: eine CSV-Datei mit Kopfzeile, zum Beispiel "
+    "course.class_list_empty.detail": {
+        "de": ("Die Datei ist leer. Erwartet: eine CSV-Datei mit Kopfzeile, zum Beispiel "
                "'Vorname;Nachname;ID' oder 'Name' (Nachname, Vorname)."),
-        "en": ("{why}. Expected: a CSV file with a header row, e.g. "
+        "en": ("The file is empty. Expected: a CSV file with a header row, e.g. "
                "'Vorname;Nachname;ID' or 'Name' (last name, first name)."),
+    },
+    "course.class_list_no_header.detail": {
+        "de": ("Keine Spalte für Namen gefunden (Kopfzeile: {header}). Erwartet: eine "
+               "CSV-Datei mit Kopfzeile, zum Beispiel 'Vorname;Nachname;ID' oder 'Name' "
+               "(Nachname, Vorname)."),
+        "en": ("No column for names found (header row: {header}). Expected: a CSV file with "
+               "a header row, e.g. 'Vorname;Nachname;ID' or 'Name' (last name, first name)."),
     },
     "course.no_students.title": {
         "de": "Im Kurs ist noch keine Klassenliste",
@@ -121,14 +132,6 @@ register({
     "course.students.no_name": {
         "de": "kein Name und keine Kennung",
         "en": "no name and no id",
-    },
-    "course.students.empty": {
-        "de": "Die Datei ist leer",
-        "en": "The file is empty",
-    },
-    "course.students.no_header": {
-        "de": "Keine Spalte für Namen gefunden (Kopfzeile: {header})",
-        "en": "No column for names found (header row: {header})",
     },
     # --- init / release -------------------------------------------------------------------------
     "course.init.done": {
@@ -232,10 +235,6 @@ register({
     "course.grade.progress": {
         "de": "Bewerte {lesson}",
         "en": "Grading {lesson}",
-    },
-    "course.grade.unit": {
-        "de": " Kinder",
-        "en": " kids",
     },
     "course.grade.summary": {
         "de": ("{lesson}: {count} Abgaben, {ok} bewertet, {failed} nicht bewertbar "
