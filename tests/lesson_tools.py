@@ -144,7 +144,7 @@ class Course:
         bin_dir = str(Path(sys.executable).parent)
         if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-        (root / "exchange").mkdir()
+        (root / "exchange").mkdir(parents=True, exist_ok=True)
         for name in LESSON_NAMES:
             copy_lesson(name, root / "source" / name)
         c = Config()

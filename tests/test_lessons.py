@@ -249,6 +249,10 @@ def test_typical_kid_gets_expected_points(name, course, tmp_path):
     assert math.isclose(score, expected_total), (score, expected_total)
     assert 0 < score < sum(test_points.values())
 
+    # Grading again gives exactly the same points (seeded simulator, reference data).
+    course.autograde("kind", name, GRADING_ENV)
+    assert course.grades("kind", name) == grades
+
     graded = read(course.autograded_notebook("kind", name))
     assert stderr_of(graded) == [], "a test cell wrote to stderr while grading"
     # The kid's own file was not replaced by a source file or by the grading run's recording.
