@@ -61,9 +61,11 @@ if TYPE_CHECKING:
 MODES = ("ipympl", "inline", "window", "agg", "none")
 #: Shortest time between two frames per mode (seconds): a screen refreshes ~60 times a
 #: second, an inline image travels through the notebook server, so fewer frames there.
-MIN_INTERVAL = {"ipympl": 1 / 15, "inline": 1 / 10, "window": 1 / 30, "agg": 0.0, "none": 0.0}
+MIN_INTERVAL = {"ipympl": 1 / 15, "inline": 1 / 12, "window": 1 / 30, "agg": 0.0, "none": 0.0}
 #: Drawing may take at most this share of the time; the rest belongs to the recording.
 MAX_SHARE = 0.5
+#: ... except for short bursts of up to this many seconds of drawing (a slow first frame).
+BURST = 0.5
 #: The numbers beside the axes change at most this often (seconds).
 TEXT_INTERVAL = 0.25
 #: The time axis grows in these steps (times a power of ten): few full redraws.
@@ -235,6 +237,8 @@ class LivePlot:
         self._handle: Any = None
         self._status: Any = None
         self._in_draw = False
+        self._credit = BURST
+        self._last_start = time.perf_counter()
         if self.mode == "none":
             if not grading():
                 note("live.no_window")
@@ -287,7 +291,14 @@ class LivePlot:
         if drawn:
             self.frames += 1
             self.draw_seconds += spent
-        self._next = now + max(self.min_interval, spent / MAX_SHARE)
+        # A budget of drawing time: it refills at MAX_SHARE seconds per second, holds at most
+        # BURST seconds, and each frame spends what it took. So drawing gets at most about
+        # MAX_SHARE of the time in the long run, while a rare slow frame (the first one,
+        # new axes ranges) does not freeze the picture: the operating system buffers the
+        # board's lines meanwhile and the loop catches up.
+        self._credit = min(BURST, self._credit + (now - self._last_start) * MAX_SHARE) - spent
+        self._last_start = now
+        self._next = now + max(self.min_interval, max(0.0, -self._credit) / MAX_SHARE)
         return drawn
 
     def close(self) -> None:

@@ -1,0 +1,254 @@
+"""Static plots: labels, units per axis, gaps, markers, decimation, files on disk.
+
+Every picture is really rendered (Agg) and saved; checks read the figure objects and the
+saved image's pixels, not the calls that made them.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from calliope_lib.errors import InvalidParameter, UnknownChannel
+from calliope_lib.plotting import plot_recording, save_plot
+from calliope_lib.plotting.decimate import MinMaxBins, band_path, break_at_gaps, minmax
+from calliope_lib.plotting.style import axis_label, format_value, time_unit
+from calliope_lib.recording import Recording
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def make_recording(seconds: float = 60.0, every: float = 0.5, gap: tuple | None = None,
+                   names=("temperature", "light", "sound"), title: str | None = None) -> Recording:
+    meta = {"start": "2026-11-26T17:40:00+01:00", "board": "simulated"}
+    if title:
+        meta["title"] = title
+    rec = Recording(metadata=meta)
+    rng = np.random.default_rng(3)
+    for i in range(int(seconds / every) + 1):
+        t = i * every
+        if gap and gap[0] < t < gap[1]:
+            continue
+        values = {"temperature": 21 + math.sin(t / 40), "light": 120 + 50 * math.sin(t / 9),
+                  "sound": 40 + 20 * rng.random(), "acceleration_x": 100 * rng.standard_normal(),
+                  "acceleration_y": 50 * rng.standard_normal(), "feuchte": 300 + t}
+        rec.add_row(t, names, tuple(values[n] for n in names))
+    if gap:
+        rec.add_gap(*gap)
+    return rec
+
+
+def image_stats(path) -> tuple[tuple[int, int], float]:
+    with Image.open(path) as img:
+        grey = np.asarray(img.convert("L"), dtype=float)
+        return img.size, float(grey.std())
+
+
+def test_each_unit_gets_its_own_axis_with_german_labels(tmp_path):
+    rec = make_recording()
+    fig = plot_recording(rec)
+    axes = [ax for ax in fig.axes if ax.get_ylabel()]
+    assert [ax.get_ylabel() for ax in axes] == ["Temperatur in °C", "Helligkeit (0–255)",
+                                                "Lautstärke (0–255)"]
+    assert axes[-1].get_xlabel() == "Zeit in s"
+    assert fig.get_suptitle() == "Messung vom 26.11.2026 um 17:40 Uhr"
+    # shared time axis: zooming one zooms all
+    assert axes[0].get_shared_x_axes().joined(axes[0], axes[2])
+    path = save_plot(rec, tmp_path / "messung.png")
+    size, spread = image_stats(path)
+    assert size[0] >= 1200 and size[1] >= 900
+    assert spread > 20  # not an empty white picture
+
+
+def test_english_labels_by_language(monkeypatch):
+    monkeypatch.setenv("CALLIOPE_LANG", "en")
+    fig = plot_recording(make_recording(names=("temperature",)))
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Temperature in °C"
+    assert ax.get_xlabel() == "Time in s"
+    assert fig.get_suptitle().startswith("Recording of 2026-11-26")
+
+
+def test_same_unit_shares_an_axis_with_different_line_styles():
+    rec = make_recording(names=("acceleration_x", "acceleration_y", "temperature"))
+    fig = plot_recording(rec)
+    acc = next(ax for ax in fig.axes if "mg" in ax.get_ylabel())
+    assert acc.get_ylabel() == "Beschleunigung in mg"
+    lines = acc.get_lines()
+    assert len(lines) == 2
+    # black-and-white print: style differs, not only the colour
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
+    assert lines[0].get_color() != lines[1].get_color()
+    legend = acc.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Beschleunigung x", "Beschleunigung y"]
+
+
+def test_long_recordings_switch_to_minutes_and_hours():
+    assert time_unit(120) == (1.0, "s")
+    assert time_unit(1800) == (60.0, "min")
+    assert time_unit(5 * 3600) == (3600.0, "h")
+    rec = make_recording(seconds=1200, every=5, names=("temperature",))
+    ax = plot_recording(rec).axes[0]
+    assert ax.get_xlabel() == "Zeit in min"
+    assert ax.get_xlim()[1] == pytest.approx(20.0)
+    assert ax.get_lines()[0].get_xdata().max() == pytest.approx(20.0)
+    rec = make_recording(seconds=6 * 3600, every=60, names=("temperature",))
+    assert plot_recording(rec).axes[0].get_xlabel() == "Zeit in h"
+    assert plot_recording(rec, time_unit="s").axes[0].get_xlabel() == "Zeit in s"
+    with pytest.raises(InvalidParameter):
+        plot_recording(rec, time_unit="tage")
+
+
+def test_gap_is_a_break_not_a_straight_line(tmp_path):
+    rec = make_recording(seconds=60, every=0.5, gap=(20.0, 35.0), names=("temperature",))
+    ax = plot_recording(rec).axes[0]
+    line = ax.get_lines()[0]
+    x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    nan = np.flatnonzero(np.isnan(y))
+    assert len(nan) == 1
+    assert x[nan[0] - 1] <= 20.0 and x[nan[0] + 1] >= 35.0
+    # and the gap is marked (a hatched band)
+    assert any(p.get_hatch() == "//" for p in ax.patches)
+    save_plot(rec, tmp_path / "gap.png")
+
+
+def test_few_points_get_markers_many_do_not():
+    few = plot_recording(make_recording(seconds=10, every=0.5, names=("temperature",)))
+    assert few.axes[0].get_lines()[0].get_marker() not in (None, "None", "")
+    many = plot_recording(make_recording(seconds=300, every=0.5, names=("temperature",)))
+    assert many.axes[0].get_lines()[0].get_marker() in (None, "None", "")
+
+
+def test_title_channels_and_unknown_channel():
+    rec = make_recording(title="Licht im Klassenzimmer")
+    fig = plot_recording(rec, channels=["light"])
+    assert fig.get_suptitle() == "Licht im Klassenzimmer"
+    assert len([ax for ax in fig.axes if ax.get_ylabel()]) == 1
+    assert plot_recording(rec, channels="light", title="").get_suptitle() == ""
+    with pytest.raises(UnknownChannel) as info:
+        plot_recording(rec, channels=["lihgt"])
+    assert "light" in str(info.value)
+
+
+def test_into_a_kids_own_axes_with_a_twin_for_a_second_unit(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    rec = make_recording(names=("temperature", "light"))
+    returned = plot_recording(rec, ax=ax)
+    assert returned is fig
+    assert ax.get_ylabel() == "Temperatur in °C"
+    twins = [other for other in fig.axes if other is not ax]
+    assert len(twins) == 1 and twins[0].get_ylabel() == "Helligkeit (0–255)"
+    # one drawing area: the two lines must differ in style too
+    assert ax.get_lines()[0].get_linestyle() != twins[0].get_lines()[0].get_linestyle()
+    fig.savefig(tmp_path / "own.png")
+
+
+def test_decimal_comma_on_german_axes(tmp_path):
+    rec = make_recording(names=("temperature",))
+    fig = plot_recording(rec)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert any("," in label for label in labels), labels
+    assert not any("." in label for label in labels)
+    assert format_value(21.53, "°C", lang="de") == "21,53 °C"
+    assert format_value(21.53, "°C", lang="en") == "21.53 °C"
+
+
+def test_pdf_svg_and_default_suffix(tmp_path):
+    rec = make_recording(names=("temperature", "light"))
+    pdf = rec.save_plot(tmp_path / "m.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    svg = rec.save_plot(tmp_path / "m.svg")
+    assert "Temperatur in °C" in svg.read_text(encoding="utf-8") or svg.stat().st_size > 10_000
+    png = rec.save_plot(tmp_path / "ohne_endung")
+    assert png.suffix == ".png" and png.exists()
+
+
+def test_huge_recording_is_decimated_but_keeps_its_spike(tmp_path):
+    rec = Recording()
+    t = np.arange(200_000) * 0.01
+    values = np.sin(t)
+    values[123_457] = 50.0  # one short spike: must stay visible
+    rec._add_channel("light", t, values, "")
+    ax = plot_recording(rec).axes[0]
+    y = np.asarray(ax.get_lines()[0].get_ydata())
+    assert len(y) <= 4_100
+    assert np.nanmax(y) == 50.0 and np.nanmin(y) == pytest.approx(-1.0, abs=1e-3)
+    pdf = save_plot(rec, tmp_path / "gross.pdf")
+    assert pdf.stat().st_size < 400_000  # a million-point PDF would be megabytes
+
+
+def test_empty_recording_still_draws(tmp_path):
+    rec = Recording()
+    rec._new_channel("temperature")
+    fig = plot_recording(rec)
+    assert any(t.get_text() == "Noch keine Messwerte" for t in fig.axes[0].texts)
+    save_plot(rec, tmp_path / "leer.png")
+
+
+def test_axis_label_for_boards_with_prefix():
+    units = {"kim.temperature": "°C", "ben.temperature": "°C"}
+    assert axis_label(["kim.temperature", "ben.temperature"], units, lang="de") == "Temperatur in °C"
+    assert axis_label(["feuchte"], {"feuchte": "%"}, lang="de") == "feuchte in %"
+
+
+def test_importing_plotting_does_not_import_matplotlib():
+    code = ("import sys, calliope_lib, calliope_lib.plotting; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- decimation --------------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=400),
+       st.integers(2, 40), st.floats(0.01, 5.0))
+def test_minmax_bins_equal_brute_force(values, nbins, step):
+    times = np.arange(len(values)) * step
+    values = np.array(values)
+    bins = MinMaxBins(nbins, span=1.0)
+    # in chunks, as a live recording delivers them
+    for chunk in np.array_split(np.arange(len(values)), 3):
+        bins.add(times[chunk], values[chunk])
+    assert bins.total == len(values)
+    assert bins.span > times[-1]
+    idx = np.minimum((times / bins.width).astype(int), bins.nbins - 1)
+    for b in np.unique(idx):
+        sel = values[idx == b]
+        assert bins.lo[b] == sel.min() and bins.hi[b] == sel.max()
+        assert bins.first[b] == sel[0] and bins.last[b] == sel[-1]
+    x, y = bins.points()
+    assert y.min() == values.min() and y.max() == values.max()
+    assert np.all(np.diff(x) >= 0)
+
+
+def test_minmax_follows_the_signal_direction():
+    bins = MinMaxBins(2, span=2.0)
+    bins.add(np.array([0.1, 0.2, 1.1, 1.2]), np.array([1.0, 9.0, 9.0, 1.0]))
+    assert bins.points()[1].tolist() == [1.0, 9.0, 9.0, 1.0]  # up in bin 0, down in bin 1
+
+
+def test_break_at_gaps_and_band_path():
+    x, y = break_at_gaps(np.array([0.0, 1.0, 9.0]), np.array([1.0, 2.0, 3.0]), [(2.0, 8.0)])
+    assert np.isnan(y[2]) and x[2] == 5.0
+    verts, codes = band_path(np.array([0.5, 1.5, 8.5]), np.array([0.0, 1.0, 2.0]),
+                             np.array([1.0, 2.0, 3.0]), 0.1, 0.5, [(2.0, 8.0)])
+    assert list(codes).count(1) == 2  # two separate shapes: broken at the gap
+    assert verts[:, 1].max() == pytest.approx(3.1) and verts[:, 1].min() == pytest.approx(-0.1)
+    t, v = minmax(np.arange(10.0), np.arange(10.0), 100)
+    assert len(t) == 10  # few values: unchanged
