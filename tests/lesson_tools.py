@@ -124,9 +124,11 @@ def stderr_of(nb: Any, only_tests: bool = True) -> list[tuple[str, str]]:
 
 
 def copy_lesson(name: str, dest: Path) -> Path:
-    """Copy a lesson folder (without anybody's ``meine_*`` files) to ``dest``."""
+    """Copy a lesson folder to ``dest`` as the course tooling does: without anybody's
+    ``meine_*`` files and without the teachers' note (it holds the expected results)."""
     shutil.copytree(LESSONS / name, dest,
-                    ignore=shutil.ignore_patterns("meine_*", ".ipynb_checkpoints"))
+                    ignore=shutil.ignore_patterns("meine_*", ".ipynb_checkpoints",
+                                                 "LEHRKRAFT.md"))
     return dest
 
 

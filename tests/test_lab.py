@@ -60,6 +60,7 @@ def test_work_dir_holds_student_versions_and_keeps_kids_work(tmp_path):
         for data in folder.glob("beispiel_*.csv"):
             assert (work / folder.name / data.name).read_bytes() == data.read_bytes()
         assert not list((work / folder.name).glob("meine_*"))
+        assert not (work / folder.name / "LEHRKRAFT.md").exists(), "answers must not reach kids"
     assert done
     # A kid works: changes the notebook, saves a measurement. Running lab again keeps both.
     first = lesson_folders(LESSONS)[0].name

@@ -44,6 +44,8 @@ OVERRIDE_NAME = "calliope-lib.json"
 #: German placeholders in the student versions (nbgrader's defaults are English).
 CODE_STUB = "# DEIN CODE HIER\nraise NotImplementedError()"
 TEXT_STUB = "DEINE ANTWORT HIER"
+#: Files of a lesson folder a kid must not get (expected results, grading notes).
+TEACHER_ONLY = frozenset({"LEHRKRAFT.md"})
 #: Where the kid's copies of the lessons go by default.
 DEFAULT_WORK_DIR = Path.home() / "Calliope-Lektionen"
 
@@ -132,8 +134,8 @@ def prepare_work_dir(source: Path, work: Path, dry_run: bool = False) -> list[st
     for folder in lesson_folders(source):
         target = work / folder.name
         for item in sorted(folder.iterdir()):
-            if item.name.startswith(("meine_", ".")) or item.is_dir():
-                continue  # a teacher's own test recordings and checkpoints are not lesson files
+            if item.name.startswith(("meine_", ".")) or item.is_dir() or item.name in TEACHER_ONLY:
+                continue  # test recordings, checkpoints and the answer notes stay behind
             dest = target / item.name
             if dest.exists():
                 continue
