@@ -252,3 +252,43 @@ def test_break_at_gaps_and_band_path():
     assert verts[:, 1].max() == pytest.approx(3.1) and verts[:, 1].min() == pytest.approx(-0.1)
     t, v = minmax(np.arange(10.0), np.arange(10.0), 100)
     assert len(t) == 10  # few values: unchanged
+
+
+def test_jupyter_shows_each_plot_exactly_once():
+    """``rec.plot()``, ``rec.plot();`` and ``fig = rec.plot()``: one picture each, in a real kernel."""
+    import os
+
+    from jupyter_client.manager import start_new_kernel
+
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
+
+    def pictures(code: str) -> int:
+        kc.execute(code)
+        started, count = False, 0
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            kind = msg["msg_type"]
+            if kind == "status":
+                state = msg["content"]["execution_state"]
+                if state == "busy":
+                    started = True
+                elif started:
+                    return count
+            elif kind in ("display_data", "execute_result"):
+                count += "image/png" in msg["content"]["data"]
+            elif kind == "error":
+                raise AssertionError(msg["content"]["evalue"])
+
+    try:
+        setup = ("from calliope_lib.recording import Recording\nrec = Recording()\n"
+                 "for i in range(10): rec.add_row(i, ['temperature'], [20 + i])\n")
+        assert pictures(setup + "fig = rec.plot()") == 1
+        assert pictures("rec.plot();") == 1
+        assert pictures("rec.plot()") == 1
+        assert pictures("fig = rec.plot()") == 1
+        assert pictures("fig") == 1
+        assert pictures("rec.save_plot('/dev/null.png') if False else None") == 0
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

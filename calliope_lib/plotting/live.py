@@ -441,6 +441,8 @@ class LivePlot:
         rows = len(self._layout)
         height = min(1.3 + 2.3 * rows, 12.0)
         first = self.figure is None
+        if first and self.mode in ("window", "ipympl"):
+            style.prepare_pyplot()
         with matplotlib.rc_context(style.RC):
             if first:
                 self.figure = self._new_figure(height)

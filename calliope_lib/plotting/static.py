@@ -53,12 +53,40 @@ def _channel_names(rec: "Recording", channels: Sequence[str] | str | None) -> li
     return names
 
 
+def _figure_class() -> type:
+    """A :class:`~matplotlib.figure.Figure` that Jupyter shows once, not twice.
+
+    ``rec.plot()`` as the last line of a cell returns the figure, and Jupyter would show it
+    twice: once as the cell's result and once because pyplot shows every new figure at the
+    end of the cell. This figure shows itself once and then leaves pyplot's list of
+    figures to show (``plt.close``); it can still be saved and shown again.
+    """
+    from matplotlib.figure import Figure
+
+    class RecordingFigure(Figure):
+        def _ipython_display_(self) -> None:
+            if type(self.canvas).__module__.startswith("ipympl"):
+                return  # an ipympl widget: ipympl shows it at the end of the cell
+            import io
+
+            import matplotlib.pyplot as plt
+            from IPython.display import Image, display
+
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", bbox_inches="tight")
+            display(Image(data=buffer.getvalue(), format="png"))
+            # Shown now: take it off pyplot's list, or the end of the cell shows it again.
+            plt.close(self)
+
+    return RecordingFigure
+
+
 def _new_figure(rows: int, figsize: tuple[float, float] | None, pyplot: bool) -> "Figure":
     size = figsize or (10.0, min(2.0 + 2.6 * rows, 14.0) if rows > 1 else 5.0)
     if pyplot:
         import matplotlib.pyplot as plt
 
-        return plt.figure(figsize=size, layout="constrained")
+        return plt.figure(figsize=size, layout="constrained", FigureClass=_figure_class())
     from matplotlib.figure import Figure
 
     return Figure(figsize=size, layout="constrained")
@@ -116,6 +144,8 @@ def plot_recording(
                                    value=f"{time_unit!r} (s, min, h)")
         scale, unit = scales[time_unit], time_unit
 
+    if ax is None and _pyplot:
+        style.prepare_pyplot()
     with matplotlib.rc_context(style.RC):
         if ax is None:
             fig = _new_figure(len(groups), figsize, _pyplot)

@@ -223,3 +223,17 @@ def tick_formatter(lang: str | None = None) -> Any:
     formatter = DecimalCommaFormatter(useOffset=False)
     formatter.set_powerlimits((-4, 6))
     return formatter
+
+
+def prepare_pyplot() -> None:
+    """Import pyplot and settle its backend *before* any ``rc_context``.
+
+    Choosing the backend can change ``rcParams`` (Jupyter's inline backend turns on
+    interactive mode); inside ``rc_context`` that change would be undone when the block
+    ends, and later figures would no longer show by themselves in the notebook.
+    """
+    import matplotlib.pyplot as plt
+
+    load_backend = getattr(plt, "_get_backend_mod", None)  # matplotlib >= 3.5
+    if load_backend is not None:
+        load_backend()
