@@ -517,14 +517,17 @@ class _Session:
         board._events.clear()
         while True:
             now = self._now()
-            if deadline is not None and now >= deadline:
+            # Past the deadline, lines already waiting may still belong to the recording
+            # (measured before the deadline by the board's clock): take them, then stop.
+            final = deadline is not None and now >= deadline
+            if final and not pending and not self._data_waiting():
                 return
             if pending:
                 events, pending = pending, []
             else:
                 try:
-                    events = board._read_events()
-                except (OSError, Exception) as exc:
+                    events = board._read_events(eager=final)
+                except Exception as exc:
                     if not _is_disconnect(exc):
                         raise
                     if not self._reconnect(deadline):
@@ -554,10 +557,16 @@ class _Session:
                         continue
                 for name in names:
                     board._seen_channels.setdefault(name)
-                if deadline is not None and when > deadline + 1e-9 and row.board_ms is not None:
+                if deadline is not None and when > deadline + 1e-9:
                     return
                 rec.add_row(when, names, values, row.board_ms)
                 yield when, names, values, row.board_ms
+
+    def _data_waiting(self) -> bool:
+        try:
+            return self.board._transport.in_waiting > 0
+        except Exception:  # the port is gone: nothing more to take
+            return False
 
     def _filter(self, when: float, names: tuple, values: tuple) -> tuple[tuple, tuple]:
         """Keep wanted channels; in listen mode thin out to at most one value per ``every``."""
