@@ -347,7 +347,7 @@ class Board:
             if live:
                 from .plotting import LivePlot
 
-                live_plot = LivePlot(rec, names or None, ylim=ylim)
+                live_plot = LivePlot(rec, names or None, ylim=ylim, seconds=seconds)
             if progress and not messages.grading():
                 bar = _Progress(seconds, samples, names)
             rows_done = 0

@@ -38,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
     with cl.connect(port) as board:
         rec = board.record(channels, seconds=args.seconds, every=args.every, save_to=output,
                            dialect=args.dialect, live=args.live)
+    if args.live:
+        from ..plotting.live import show_until_closed
+
+        show_until_closed()  # the window stays until the user closes it
     print()
     print(rec.summary())
     if rec.gaps:
