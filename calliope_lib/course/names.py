@@ -129,16 +129,22 @@ def who_is_named(part: str, people: Iterable[Person]) -> list[Hit]:
     people = list(people)
     words = tokens(part)
     folded = fold(part)
-    by_id = [p for p in people if folded == p.id or _id_in(words, p.id)]
-    if by_id:
-        return [Hit(p.id, "id") for p in by_id]
-    by_name = [p for p in people if p.first and p.last
-               and _contains_run(words, p.first) and _contains_run(words, p.last)]
-    if len(by_name) > 1:  # "Anna Maria Schmidt" vs "Maria Schmidt": the longer name wins
-        longest = max(len(p.first) + len(p.last) for p in by_name)
-        by_name = [p for p in by_name if len(p.first) + len(p.last) == longest]
-    if by_name:
-        return [Hit(p.id, "name") for p in by_name]
+    exact = [p for p in people if folded == p.id]
+    if exact:
+        return [Hit(p.id, "id") for p in exact]
+    # Score = how many words matched: "Anna Maria Schmidt" names am.schmidt (3 words), not
+    # maria.schmidt (2), even though the id maria.schmidt appears in it too.
+    scored: dict[str, tuple[int, str]] = {}
+    for p in people:
+        if _id_in(words, p.id):
+            scored[p.id] = (len(tokens(p.id)), "id")
+        if p.first and p.last and _contains_run(words, p.first) and _contains_run(words, p.last):
+            score = len(p.first) + len(p.last)
+            if score >= scored.get(p.id, (0, ""))[0]:
+                scored[p.id] = (score, "name")
+    if scored:
+        best = max(score for score, _ in scored.values())
+        return [Hit(sid, how) for sid, (score, how) in scored.items() if score == best]
     # Only a first name ("ada_01-hallo-calliope.ipynb"): good enough if no one else has it.
     first_names: dict[tuple[str, ...], list[Person]] = {}
     for p in people:
