@@ -22,7 +22,7 @@ test: $(STAMP)
 
 ## Record 10 s from the simulated board, save CSV and PNG, print a summary.
 demo: $(STAMP)
-	$(PY) -m calliope_lib record --sim --seconds 10 --every 0.2 \
+	$(PY) -m calliope_lib record --sim --seconds 10 --every 0.2 --channels temperature,light,sound \
 		--output demo-output/messung.csv --plot demo-output/messung.png
 
 ## JupyterLab (German interface) on the lessons.
