@@ -39,7 +39,7 @@ from ..messages import t
 from .config import Course
 from .errors import NoStudents, Problem
 from .lessons import MY_PREFIX, LessonInfo, lesson_info, notebook_grade_ids
-from .names import Person, fold, strip_copy_suffix, tokens, who_is
+from .names import Person, fold, strip_copy_suffix, who_is
 
 #: folders and files that platforms and operating systems add; never a submission
 IGNORED_PARTS = {"__macosx", ".ipynb_checkpoints", "__pycache__", ".ds_store", "thumbs.db",

@@ -6,7 +6,6 @@ Every error is a :class:`~calliope_lib.errors.CalliopeError` and a built-in exce
 
     >>> from calliope_lib.course.errors import UnknownLesson
     >>> print(UnknownLesson(lesson="07", known="01-hallo-calliope").text("en"))
-    ... # doctest: +NORMALIZE_WHITESPACE
     There is no lesson '07' in this course. Lessons in this course: 01-hallo-calliope.
 
 Problems that concern one student (a corrupt file, a timeout) are not raised: they are

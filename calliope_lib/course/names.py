@@ -4,7 +4,7 @@ Student ids become folder names and glob patterns inside nbgrader (``submitted/<
 ``*`` means "all students"), so an id here is lower-case ASCII letters, digits, ``.``, ``_``
 and ``-``, starting with a letter or digit::
 
-    >>> make_id("Jörg-Özil Müller")
+    >>> make_id("Jörg-Özil", "Müller")
     'joerg-oezil.mueller'
     >>> fold("Ærø Straße")
     'aeroe strasse'
