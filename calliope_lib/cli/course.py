@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("lesson")
     q.add_argument("--student", action="append", metavar="KENNUNG",
                    help="nur dieses Kind (mehrmals möglich)")
-    q.add_argument("--jobs", "-j", type=int, help="parallele Prozesse (Standard: Kerne)")
+    q.add_argument("--jobs", "-j", type=int, help="parallele Prozesse (Standard: Kerne + 1)")
     q.add_argument("--timeout", type=int, help="Sekunden pro Zelle (überschreibt Kurs)")
     q.add_argument("--memory", type=int, metavar="MB", help="Speicher pro Kernel in MB")
     q.add_argument("--allow-root", action="store_true",

@@ -2,7 +2,7 @@
 
 nbgrader's own ``nbgrader autograde`` grades one student after the other and shows no
 progress. Here a pool of worker processes (one per CPU core by default) grades several kids
-at once; each worker holds its own ``NbGraderAPI`` and calls ``autograde(lesson, student)``
+at once (one per CPU core plus one); each worker holds its own ``NbGraderAPI`` and calls ``autograde(lesson, student)``
 exactly as nbgrader's command does, so points are the same.
 
 The shared SQLite gradebook: nbgrader opens it briefly before and after running a notebook
@@ -139,11 +139,18 @@ def running_as_root() -> bool:
 
 
 def default_jobs() -> int:
-    """One grading process per CPU core this process may use."""
+    """One grading process per CPU core this process may use, plus one.
+
+    A grading worker spends part of each kid waiting (kernel start-up handshake, ZeroMQ
+    round trips), so one extra worker keeps the cores busy: on 2 cores, 30 kids of lesson 1
+    took 0.57x of ``nbgrader autograde`` with 2 workers and 0.44x with 3
+    (``benchmarks/RESULTS.md``, "Grading").
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, cores) + 1
 
 
 def submitted_students(course: Course, lesson: str) -> list[str]:
@@ -299,7 +306,7 @@ def grade_lesson(course: Course, lesson: str, *, students: list[str] | None = No
                  on_failure: Callable[[StudentResult], None] | None = None) -> GradeReport:
     """Autograde ``lesson`` for every kid who handed it in (or only ``students``).
 
-    ``jobs``: parallel graders (default: CPU cores); ``timeout``: seconds per cell and
+    ``jobs``: parallel graders (default: CPU cores + 1); ``timeout``: seconds per cell and
     ``memory_mb``: per kernel, both overriding ``nbgrader_config.py`` for this run.
     ``on_failure`` is called at once for every kid that could not be graded (the CLI prints
     a line there). Raises :class:`RootRefused` as root without ``allow_root``, and
