@@ -4,6 +4,7 @@ simulated boards on real pseudo-terminals. No mocks: every result comes from wha
 
 from __future__ import annotations
 
+import importlib
 import sys
 import os
 from pathlib import Path
@@ -33,13 +34,13 @@ QUICK = Timeouts(vanish=10, come_back=10, port=5, hello=5)
 @pytest.fixture(scope="module")
 def hexes(tmp_path_factory):
     """Real hex files: our firmware for nRF51 and nRF52, a Universal Hex of both, others."""
-    pytest.importorskip("micropython_microbit_fs")
+    importlib.import_module("micropython_microbit_fs")
     from calliope_lib.firmware.build import build_hex
 
     d = tmp_path_factory.mktemp("hex")
     v1, v2 = build_hex("microbit-v1"), build_hex("microbit-v2")
     files = {"messgeraet.hex": v1, "v2only.hex": v2, "alt.hex": build_hex("microbit-v1", version="0.0.9")}
-    uh = pytest.importorskip("universal_hex")
+    uh = importlib.import_module("universal_hex")
     files["universal.hex"] = uh.create_uhex([uh.IndividualHex(hex=v1, board_id=0x9900),
                                              uh.IndividualHex(hex=v2, board_id=0x9903)])
     import micropython_microbit_fs as fs

@@ -7,6 +7,7 @@ Drawn for real on Agg (``mode="agg"``); the notebook modes run in a real Jupyter
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import shutil
@@ -292,7 +293,7 @@ def test_inline_image_is_updated_in_place_in_a_notebook():
 
 
 def test_ipympl_widget_gets_frames_while_recording():
-    pytest.importorskip("ipympl")
+    importlib.import_module("ipympl")
     seen = run_in_kernel("%matplotlib widget")
     assert seen["error"] is None, seen["error"]
     widgets = [m for m in seen["comm_open"]

@@ -4,6 +4,7 @@ back with pypdf."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("fpdf")
-pytest.importorskip("schemdraw")
-pypdf = pytest.importorskip("pypdf")
+importlib.import_module("fpdf")
+importlib.import_module("schemdraw")
+pypdf = importlib.import_module("pypdf")
 
 from calliope_lib import worksheets as W  # noqa: E402
 from calliope_lib.worksheets import WorksheetError  # noqa: E402
