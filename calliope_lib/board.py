@@ -670,10 +670,14 @@ class _Progress:
                         bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s{postfix}" if self.by_time else None)
         self._last = time.monotonic()
         self._n = 0.0
+        # A person watching (terminal, notebook) sees 5 updates a second; a log file gets one
+        # line every few seconds instead of hundreds.
+        watched = "ipykernel" in sys.modules or sys.stdout.isatty()
+        self._interval = 0.2 if watched else 2.0
 
     def update(self, when: float, rec: Recording) -> None:
         now = time.monotonic()
-        if now - self._last < 0.2:  # refreshing more often only costs time
+        if now - self._last < self._interval:  # refreshing more often only costs time
             return
         self._last = now
         self._advance(when, rec)
