@@ -79,20 +79,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 # -- finding things ---------------------------------------------------------------------------
 def lessons_dir(explicit: Path | None = None) -> Path:
-    """The source lessons: ``--lessons``, else ``lessons/`` next to the package (a checkout),
-    else ``./lessons``."""
+    """The source lessons: ``--lessons``, else where the course tools find them
+    (:func:`calliope_lib.course.lessons.package_lessons_dir`: ``CALLIOPE_LESSONS``, the
+    package, the repository)."""
     if explicit is not None:
         return explicit.resolve()
-    beside = Path(__file__).resolve().parents[2] / "lessons"
-    if beside.is_dir():
-        return beside
-    return (Path.cwd() / "lessons").resolve()
+    from ..course.lessons import package_lessons_dir
+
+    return package_lessons_dir()
 
 
 def lesson_folders(source: Path) -> list[Path]:
-    """Folders ``NN-name`` holding a notebook, in order."""
-    return sorted(p for p in source.iterdir()
-                  if p.is_dir() and p.name[:2].isdigit() and any(p.glob("*.ipynb")))
+    """Folders ``NN-name`` holding a notebook, in order (the course tools' rule)."""
+    from ..course.lessons import available_lessons
+
+    return list(available_lessons(source).values())
 
 
 def default_settings_dir() -> Path:
