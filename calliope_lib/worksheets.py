@@ -248,9 +248,10 @@ def load(path: str | Path) -> Worksheet:
 
 
 def default_source_dir() -> Path:
-    """``worksheets/`` next to the package (a source checkout), else ``./worksheets``."""
+    """The sources shipped in the wheel (``calliope_lib/_worksheets``, see ``setup.py``), else
+    ``worksheets/`` next to the package (a checkout), else ``./worksheets``."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "worksheets_src", here.parent / "worksheets", Path.cwd() / "worksheets"):
+    for candidate in (here / "_worksheets", here.parent / "worksheets", Path.cwd() / "worksheets"):
         if candidate.is_dir() and any(candidate.glob("[0-9][0-9]-*.md")):
             return candidate
     return here.parent / "worksheets"

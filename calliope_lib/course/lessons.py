@@ -9,7 +9,8 @@ prefix, so nbgrader never copies a lesson file over a kid's data.
 The lessons are found, in this order:
 
 1. ``CALLIOPE_LESSONS`` (a folder; for a teacher's own lesson collection),
-2. ``calliope_lib/lessons/`` inside the installed package (if a wheel ships them there),
+2. ``calliope_lib/_lessons/`` inside the installed package (a wheel ships them there, see
+   ``setup.py``),
 3. ``lessons/`` beside the ``calliope_lib`` folder (the repository, an editable install).
 """
 
@@ -37,7 +38,7 @@ def package_lessons_dir() -> Path:
     tried: list[str] = []
     env = os.environ.get("CALLIOPE_LESSONS")
     here = Path(__file__).resolve().parent.parent  # calliope_lib/
-    for candidate in ([Path(env)] if env else []) + [here / "lessons", here.parent / "lessons"]:
+    for candidate in ([Path(env)] if env else []) + [here / "_lessons", here.parent / "lessons"]:
         tried.append(str(candidate))
         if candidate.is_dir() and available_lessons(candidate):
             return candidate
