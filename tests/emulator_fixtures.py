@@ -76,10 +76,15 @@ class RawLink:
         or ``$ERR`` (data lines in between are skipped)."""
         self.send(command + "\n")
         deadline = time.monotonic() + timeout
-        while True:
+        seen: list[str] = []
+        # Bounded: while the board streams, data lines keep coming, so waiting "until the
+        # answer" must still end at the deadline (and say what came instead).
+        while time.monotonic() < deadline:
             line = self.line(max(0.1, deadline - time.monotonic()))
             if line.startswith(prefix) or line.startswith("$ERR"):
                 return line
+            seen = (seen + [line])[-3:]
+        raise TimeoutError(f"no {prefix} answer to {command!r} within {timeout} s; last lines: {seen}")
 
     def close(self) -> None:
         self.port.close()
