@@ -20,7 +20,6 @@ cleanly and returns what was recorded.
 
 from __future__ import annotations
 
-import queue
 import sys
 import threading
 import time
@@ -772,16 +771,17 @@ class Boards(list):
         """Record from every board at once (one thread per board) into one Recording."""
         if seconds is None:
             raise InvalidParameter(messages.t("bad_args.seconds"))
-        results: queue.Queue = queue.Queue()
+        # One entry per board, written by its own thread (a dict store is atomic).
+        results: dict[int, tuple[Recording | None, BaseException | None]] = {}
         kwargs = {**kwargs, "progress": False}
         save_to = kwargs.pop("save_to", None)
         dialect = kwargs.get("dialect", "default")
 
         def work(board: Board) -> None:
             try:
-                results.put((board, board.record(channels, seconds, **kwargs), None))
+                results[id(board)] = (board.record(channels, seconds, **kwargs), None)
             except BaseException as exc:  # reported below, with the board's name
-                results.put((board, None, exc))
+                results[id(board)] = (None, exc)
 
         threads = [threading.Thread(target=work, args=(b,), daemon=True) for b in self]
         for thread in threads:
@@ -790,8 +790,8 @@ class Boards(list):
             thread.join()
         combined = Recording(metadata={"boards": [b.info.name for b in self]})
         errors = []
-        for _ in self:
-            board, rec, exc = results.get()
+        for board in self:  # channels in the boards' order, whichever finished first
+            rec, exc = results[id(board)]
             if exc is not None:
                 errors.append((board, exc))
                 continue
