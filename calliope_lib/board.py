@@ -25,7 +25,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Sequence
 
 from . import messages
 from .errors import (
@@ -42,6 +42,9 @@ from .protocol import BadLine, BoardMessage, Columns, Hello, Reply, Row, StreamP
 from .protocol import firmware as fw
 from .recording import Recording
 from .transports import open_transport, normalise_url
+
+if TYPE_CHECKING:
+    from .discovery import FoundBoard
 
 #: How long ``connect`` waits for our firmware's ``$HELLO`` before assuming a kid's program.
 HELLO_WAIT_S = 0.6
@@ -707,13 +710,14 @@ def _short(value: float | None) -> str:
 
 
 # -- opening boards ---------------------------------------------------------------------------
-def connect(port: str | None = None, *, name: str = "") -> Board:
+def connect(port: "str | FoundBoard | None" = None, *, name: str = "") -> Board:
     """Connect to a board and return a :class:`Board`.
 
     >>> board = cl.connect()                    # doctest: +SKIP  (the first board found)
     >>> board = cl.connect("sim")               # doctest: +SKIP  (the simulated board)
     >>> board = cl.connect("/dev/ttyACM0")      # doctest: +SKIP  ("COM3" on Windows)
     >>> board = cl.connect("replay://messung.csv")  # doctest: +SKIP
+    >>> board = cl.connect(discovery.find_boards()[1])  # doctest: +SKIP  (a board found)
 
     Raises :class:`~calliope_lib.errors.NoBoardFound` when nothing is plugged in (with a hint
     about charge-only cables), :class:`~calliope_lib.errors.PortPermissionError` when Linux
@@ -728,6 +732,8 @@ def connect(port: str | None = None, *, name: str = "") -> Board:
             messages.warn("several_boards.detail", count=len(found),
                           ports=", ".join(str(b.port) for b in found), first=found[0].port)
         return _open_found(found[0], name)
+    if not isinstance(port, str):  # a FoundBoard from discovery.find_boards()
+        return _open_found(port, name)
     return _open(port, name=name)
 
 

@@ -219,7 +219,7 @@ def _real_board() -> "Board | None":
     if not found:
         return None
     try:
-        real = connect(found[0].port)
+        real = connect(found[0])  # keeps its serial number: found again after unplugging
     except CalliopeError as exc:
         _say("lesson.board_failed", error=exc.text() if hasattr(exc, "text") else str(exc))
         return None

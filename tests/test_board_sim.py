@@ -246,3 +246,6 @@ def test_connect_without_argument_finds_boards_and_warns_when_several(monkeypatc
         assert any("2 Boards" in str(w.message) for w in caught)
         with cl.connect_all() as boards:
             assert [b.info.name for b in boards] == ["0001", "0002"]
+        with cl.connect(discovery.find_boards()[1]) as second:  # a board discovery found
+            assert second.info.port == two.path
+            assert second.info.serial_number.endswith("0002")
