@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Sequence
 
@@ -38,7 +38,7 @@ from .errors import (
     UnknownChannel,
 )
 from .firmware.version import FIRMWARE_VERSION
-from .protocol import BadLine, BoardMessage, Columns, Hello, Reply, Row, StreamParser
+from .protocol import BadLine, BoardMessage, Hello, Reply, Row, StreamParser
 from .protocol import firmware as fw
 from .recording import Recording
 from .transports import open_transport, normalise_url
@@ -459,6 +459,7 @@ class _Session:
         self._bad0 = board._parser.bad_lines
         self._lost0 = board._parser.lost_lines
         self._started = False
+        self.t0: float | None = None  # set once the board streams (restarts keep it)
         self._start()
         # Time zero is when the board starts sending, not when we began to configure it.
         self.t0 = self.clock.now()
@@ -477,7 +478,7 @@ class _Session:
         self._started = True
         # The first data line was measured when "start" arrived: anchor the board's clock there.
         self._anchor = None
-        self._anchor_at = self._now() if hasattr(self, "t0") else 0.0
+        self._anchor_at = 0.0 if self.t0 is None else self._now()
 
     def finish(self) -> None:
         board = self.board

@@ -32,7 +32,7 @@ import math
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -145,23 +145,34 @@ def rows(rec: Recording, channels: Sequence[str] | None = None) -> tuple[np.ndar
     return row_times, matrix
 
 
-def save_recording(rec: Recording, path: str | Path, dialect: str = "default") -> Path:
-    """Write ``rec`` to ``path`` (atomically: a crash never leaves half a file behind)."""
+def save_recording(rec: Recording, path: str | Path, dialect: str = "default", *,
+                   columns: Sequence[str] | None = None, footer: bool = True) -> Path:
+    """Write ``rec`` to ``path`` (atomically: a crash never leaves half a file behind).
+
+    ``columns`` (default: the recording's channels) may name channels that have no values
+    yet; they get an empty column and their standard unit. ``footer=False`` leaves out the
+    counters and notes (only the gaps are written): the crash-safe writer uses that when it
+    rewrites the file for a new channel and then goes on appending.
+    """
     sep, decimal = _dialect(dialect)
     path = Path(path)
-    times, matrix = rows(rec)
+    columns = list(columns) if columns is not None else rec.channels
+    present = [c for c in columns if c in rec]
+    times, matrix = rows(rec, present)
+    index = {c: i for i, c in enumerate(present)}
     out = header_lines(rec)
-    out.append(sep.join([TIME_COLUMN, *rec.channels]))
+    out.extend(f"# unit {c}: {_default_unit(c)}" for c in columns if c not in rec)
+    out.append(sep.join([TIME_COLUMN, *columns]))
     for when, values in zip(times, matrix):
-        out.append(sep.join([_format_time(when, decimal),
-                             *(format_number(v, decimal) for v in values)]))
-    out.extend(footer_lines(rec))
-    text = "\n".join(out) + "\n"
+        cells = [format_number(values[index[c]], decimal) if c in index else "" for c in columns]
+        out.append(sep.join([_format_time(when, decimal), *cells]))
+    out.extend(footer_lines(rec) if footer else
+               [f"# gap: {start:.3f} {end:.3f}" for start, end in rec.gaps])
     tmp = path.with_name(path.name + ".tmp")
     encoding = "utf-8-sig" if dialect == "excel-de" else "utf-8"
     try:
         with open(tmp, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+            fh.write("\n".join(out) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -254,7 +265,8 @@ class RecordingWriter:
         def rewrite() -> None:
             if self._fh:
                 self._fh.close()
-            save_recording_columns(self.rec, self.path, self.dialect, self.columns)
+            save_recording(self.rec, self.path, self.dialect, columns=self.columns,
+                           footer=False)
             encoding = "utf-8-sig" if self.dialect == "excel-de" else "utf-8"
             # Append mode: the BOM is only written at the start of a new file.
             self._fh = open(self.path, "a", encoding="utf-8" if encoding == "utf-8-sig" else encoding,
@@ -311,32 +323,6 @@ def _default_unit(name: str) -> str:
 def footer_lines_without_gaps(rec: Recording) -> list[str]:
     """The footer minus the gaps (the writer wrote those as they happened)."""
     return [line for line in footer_lines(rec) if not line.startswith("# gap:")]
-
-
-def save_recording_columns(rec: Recording, path: Path, dialect: str, columns: list[str]) -> None:
-    """Like :func:`save_recording` but with a column for each of ``columns`` and no footer.
-
-    Used when a new channel appears while writing: the file is rewritten with the new
-    column and writing continues by appending.
-    """
-    sep, decimal = _dialect(dialect)
-    present = [c for c in columns if c in rec]
-    times, matrix = rows(rec, present)
-    out = header_lines(rec)
-    out.extend(f"# unit {c}: {_default_unit(c) or ''}" for c in columns if c not in rec)
-    out.append(sep.join([TIME_COLUMN, *columns]))
-    index = {c: i for i, c in enumerate(present)}
-    for when, values in zip(times, matrix):
-        cells = [format_number(values[index[c]], decimal) if c in index else "" for c in columns]
-        out.append(sep.join([_format_time(when, decimal), *cells]))
-    out.extend(f"# gap: {s:.3f} {e:.3f}" for s, e in rec.gaps)
-    tmp = path.with_name(path.name + ".tmp")
-    encoding = "utf-8-sig" if dialect == "excel-de" else "utf-8"
-    with open(tmp, "w", encoding=encoding, newline="") as fh:
-        fh.write("\n".join(out) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 # -- loading ----------------------------------------------------------------------------------

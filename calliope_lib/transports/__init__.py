@@ -69,8 +69,6 @@ def translate_open_error(port: str, exc: BaseException) -> Exception:
     if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO) or "no such file" in lower or \
             "cannot find" in lower or "filenotfound" in lower:
         return PortNotFoundError(port=port, reason=text)
-    if "invalid url" in lower or "expected" in lower and "://" in port:
-        return BadAddressError(url=port, reason=text)
     return PortNotFoundError(port=port, reason=text)
 
 
