@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import append  # noqa: E402
 
-from calliope_lib.emulator import emulated_board  # noqa: E402
+from calliope_lib.workshop.firmware.emulator import emulated_board  # noqa: E402
 
 DATA = re.compile(rb"^\$D (\d+) (\d+) ")
 # Light is measured separately: read_light_level() waits for the display's light-sensing

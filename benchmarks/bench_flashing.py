@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from fakes.fake_daplink import REALISTIC_RATE, FakeRoom  # noqa: E402
 
-from calliope_lib.flashing import FlashTarget, Timeouts, flash  # noqa: E402
+from calliope_lib.workshop.flashing import FlashTarget, Timeouts, flash  # noqa: E402
 
 
 def make_hex(path: Path, size: int = 1_000_000) -> None:

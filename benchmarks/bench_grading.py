@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the course folder")
     args = parser.parse_args(argv)
 
-    from calliope_lib.course.config import ensure_tools_on_path
-    from calliope_lib.course.grade import default_jobs, grade_lesson
-    from calliope_lib.course.init import init_course
-    from calliope_lib.course.release import release_lesson
+    from calliope_lib.teach.course.config import ensure_tools_on_path
+    from calliope_lib.teach.course.grade import default_jobs, grade_lesson
+    from calliope_lib.teach.course.init import init_course
+    from calliope_lib.teach.course.release import release_lesson
 
     ensure_tools_on_path()
     base = Path(tempfile.mkdtemp(prefix="bench-grading-"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from calliope_lib.errors import (
     BoardNotAnswering,
     CalliopeError,
     CommandRefused,
@@ -25,13 +25,17 @@ from .errors import (
     RecordingFileError,
     UnknownChannel,
 )
-from .firmware.version import FIRMWARE_VERSION
+from calliope_lib import _old_names
+from calliope_lib.protocol.version import FIRMWARE_VERSION
 
 __version__ = "0.1.0"
 
+# Old module names (``calliope_lib.course.kernel``, ``calliope_lib.lesson``...) keep working.
+_old_names.install()
+
 if TYPE_CHECKING:
-    from .board import Board, BoardInfo, Sample, connect, connect_all
-    from .recording import Recording
+    from calliope_lib.board import Board, BoardInfo, Sample, connect, connect_all
+    from calliope_lib.recording import Recording
 
 _LAZY = {
     "connect": ("board", "connect"),
@@ -40,17 +44,20 @@ _LAZY = {
     "BoardInfo": ("board", "BoardInfo"),
     "Sample": ("board", "Sample"),
     "Recording": ("recording", "Recording"),
-    "load": ("storage", "load_recording"),
+    "load": ("recording.files", "load_recording"),
 }
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if f"calliope_lib.{name}" in _old_names.OLD_NAMES:
+        # ``from calliope_lib import lesson`` (the lessons' own words): the module, by its old name
+        return importlib.import_module(f"calliope_lib.{name}")
     try:
         module_name, attr = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'calliope_lib' has no attribute {name!r}") from None
-    import importlib
-
     value = getattr(importlib.import_module(f".{module_name}", __name__), attr)
     globals()[name] = value
     return value

@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable
 
-from .messages import t
+from calliope_lib.messages import t
 
 
 class CalliopeError(Exception):

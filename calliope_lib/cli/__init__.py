@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="calliope-mini",
         description="Messlabor mit dem Calliope mini / measuring lab with the Calliope mini",
     )
-    from .. import __version__
+    from calliope_lib import __version__
 
     parser.add_argument("--version", action="version", version=f"calliope-lib {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="BEFEHL")
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 = everything fine)."""
-    from ..errors import CalliopeError
+    from calliope_lib.errors import CalliopeError
 
     parser = build_parser()
     args = parser.parse_args(argv)

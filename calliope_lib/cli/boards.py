@@ -33,9 +33,9 @@ def _short(serial: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..discovery import find_boards
-    from ..flashing import probe
-    from ..messages import t
+    from calliope_lib.board.discovery import find_boards
+    from calliope_lib.workshop.flashing import probe
+    from calliope_lib.messages import t
 
     boards = find_boards()
     probes: dict[str, str] = {}

@@ -9,7 +9,7 @@
     calliope-mini course export -o noten.csv [--dialect excel-de]
 
 Every command after ``init`` works inside the course folder or anywhere with
-``--course DIR``. The work is done by :mod:`calliope_lib.course`.
+``--course DIR``. The work is done by :mod:`calliope_lib.teach.course`.
 """
 
 from __future__ import annotations
@@ -92,15 +92,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _course(args: argparse.Namespace):  # -> Course
-    from ..course.config import Course
+    from calliope_lib.teach.course.config import Course
 
     return Course.find(args.course)
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from ..course.config import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
-    from ..course.init import init_course
-    from ..messages import t
+    from calliope_lib.teach.course.config import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+    from calliope_lib.teach.course.init import init_course
+    from calliope_lib.messages import t
 
     course = init_course(args.folder, args.lessons, course_id=args.course_id,
                          lessons_dir=args.lessons_dir,
@@ -113,7 +113,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_students_import(args: argparse.Namespace) -> int:
-    from ..course.students import import_students
+    from calliope_lib.teach.course.students import import_students
 
     report = import_students(_course(args), args.csv)
     print("\n".join(report.lines()))
@@ -127,8 +127,8 @@ def run_students_list(args: argparse.Namespace) -> int:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    from ..course.release import release_lesson
-    from ..messages import t
+    from calliope_lib.teach.course.release import release_lesson
+    from calliope_lib.messages import t
 
     course = _course(args)
     folder, zipped = release_lesson(course, args.lesson)
@@ -137,7 +137,7 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    from ..course.collect import collect_submissions
+    from calliope_lib.teach.course.collect import collect_submissions
 
     report = collect_submissions(_course(args), args.inputs)
     print("\n".join(report.lines()))
@@ -147,7 +147,7 @@ def run_collect(args: argparse.Namespace) -> int:
 def run_grade(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
-    from ..course.grade import grade_lesson
+    from calliope_lib.teach.course.grade import grade_lesson
 
     def on_failure(result) -> None:  # at once, above the progress bar
         for problem in result.problems:
@@ -162,8 +162,8 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def run_feedback(args: argparse.Namespace) -> int:
-    from ..course.feedback import feedback_lesson
-    from ..messages import t
+    from calliope_lib.teach.course.feedback import feedback_lesson
+    from calliope_lib.messages import t
 
     zipped, problems = feedback_lesson(_course(args), args.lesson)
     import zipfile
@@ -177,8 +177,8 @@ def run_feedback(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..course.export import export_grades
-    from ..messages import t
+    from calliope_lib.teach.course.export import export_grades
+    from calliope_lib.messages import t
 
     course = _course(args)
     path = export_grades(course, Path(args.output), dialect=args.dialect, lessons=args.lessons)

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..doctor import UDEV_RULE, report, run_checks
+    from calliope_lib.workshop.doctor import UDEV_RULE, report, run_checks
 
     if args.udev_rule:
         sys.stdout.write(UDEV_RULE)

@@ -44,8 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from ..firmware.build import write_hex
-    from ..firmware.version import FIRMWARE_VERSION
+    from calliope_lib.workshop.firmware.build import write_hex
+    from calliope_lib.protocol.version import FIRMWARE_VERSION
 
     path = write_hex(args.output, target=args.target, base=args.base)
     where = f"--base {args.base}" if args.base else args.target
@@ -55,12 +55,12 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from ..firmware.install import install_all
+    from calliope_lib.workshop.firmware.install import install_all
 
     ports = list(args.port)
     if args.all or not ports:
-        from ..discovery import find_boards
-        from ..errors import NoBoardFound
+        from calliope_lib.board.discovery import find_boards
+        from calliope_lib.errors import NoBoardFound
 
         ports = [b.port for b in find_boards() if b.port]
         if not ports:

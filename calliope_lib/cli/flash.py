@@ -62,7 +62,7 @@ class _Progress:
             print(text, file=sys.stderr, flush=True)
 
     def __call__(self, target: Any, phase: str, done: int, total: int) -> None:
-        from ..messages import t
+        from calliope_lib.messages import t
 
         with self.lock:
             key = target.name
@@ -79,8 +79,8 @@ class _Progress:
 
 
 def _targets(args: argparse.Namespace) -> list[Any]:
-    from ..discovery import find_boards
-    from ..flashing import FlashTarget, load_failed, select_failed, targets_from_boards
+    from calliope_lib.board.discovery import find_boards
+    from calliope_lib.workshop.flashing import FlashTarget, load_failed, select_failed, targets_from_boards
 
     if args.drive:
         port = args.port if len(args.drive) == 1 else None
@@ -96,9 +96,9 @@ def _targets(args: argparse.Namespace) -> list[Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..flashing import Timeouts, flash, save_results
-    from ..hexfile import inspect_hex
-    from ..messages import t
+    from calliope_lib.workshop.flashing import Timeouts, flash, save_results
+    from calliope_lib.workshop.firmware.hexfile import inspect_hex
+    from calliope_lib.messages import t
 
     info = inspect_hex(args.hex)  # a bad file stops here, before any board is touched
     targets = _targets(args)

@@ -80,18 +80,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # -- finding things ---------------------------------------------------------------------------
 def lessons_dir(explicit: Path | None = None) -> Path:
     """The source lessons: ``--lessons``, else where the course tools find them
-    (:func:`calliope_lib.course.lessons.package_lessons_dir`: ``CALLIOPE_LESSONS``, the
+    (:func:`calliope_lib.teach.course.lessons.package_lessons_dir`: ``CALLIOPE_LESSONS``, the
     package, the repository)."""
     if explicit is not None:
         return explicit.resolve()
-    from ..course.lessons import package_lessons_dir
+    from calliope_lib.teach.course.lessons import package_lessons_dir
 
     return package_lessons_dir()
 
 
 def lesson_folders(source: Path) -> list[Path]:
     """Folders ``NN-name`` holding a notebook, in order (the course tools' rule)."""
-    from ..course.lessons import available_lessons
+    from calliope_lib.teach.course.lessons import available_lessons
 
     return list(available_lessons(source).values())
 

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         rec = board.record(channels, seconds=args.seconds, every=args.every, save_to=output,
                            dialect=args.dialect, live=args.live)
     if args.live:
-        from ..plotting.live import show_until_closed
+        from calliope_lib.plotting.live import show_until_closed
 
         show_until_closed()  # the window stays until the user closes it
     print()

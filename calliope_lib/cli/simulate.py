@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         print("Windows hat keine Pseudo-Terminals. Benutze cl.connect('sim') in Python. / "
               "Windows has no pseudo-terminals; use cl.connect('sim') in Python.")
         return 2
-    from ..simulator.pty import serve_pty
+    from calliope_lib.transports.pty import serve_pty
 
     with serve_pty(args.url, link=args.link) as sim:
         print(f"Simuliertes Board / simulated board: {sim.device}", flush=True)

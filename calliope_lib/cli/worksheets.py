@@ -35,15 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..errors import require
-    from ..worksheets import build_all
+    from calliope_lib.errors import require
+    from calliope_lib.teach.worksheets import build_all
 
     require("fpdf", "calliope-lib[worksheets]")
     require("schemdraw", "calliope-lib[worksheets]")
     results = build_all(args.output, source_dir=args.source, lessons=args.lesson,
                         progress=lambda line: print(line, file=sys.stdout))
     if args.diagrams:
-        from ..diagrams import DIAGRAMS, save
+        from calliope_lib.teach.diagrams import DIAGRAMS, save
 
         for name in DIAGRAMS:
             for ext in ("svg", "png"):

@@ -12,7 +12,7 @@ Importing this package does not import matplotlib; that happens when something i
 
 from __future__ import annotations
 
-from .live import LivePlot
-from .static import plot_recording, save_plot
+from calliope_lib.plotting.live import LivePlot
+from calliope_lib.plotting.static import plot_recording, save_plot
 
 __all__ = ["LivePlot", "plot_recording", "save_plot"]

@@ -49,14 +49,14 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from ..messages import grading, language, note, t
-from . import style
-from .decimate import MinMaxBins, band_path, break_at_gaps
+from calliope_lib.messages import grading, language, note, t
+from calliope_lib.plotting import style
+from calliope_lib.plotting.decimate import MinMaxBins, band_path, break_at_gaps
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..recording import Recording
+    from calliope_lib.recording.recording import Recording
 
 MODES = ("ipympl", "inline", "window", "agg", "none")
 #: Shortest time between two frames per mode (seconds): a screen refreshes ~60 times a
@@ -314,7 +314,7 @@ class LivePlot:
 
     def _fail(self, exc: BaseException) -> None:
         self._closed = True
-        from ..messages import warn
+        from calliope_lib.messages import warn
 
         warn("live.failed", reason=f"{type(exc).__name__}: {exc}")
 
@@ -480,7 +480,7 @@ class LivePlot:
                     trace.band = PathPatch(MplPath(np.zeros((1, 2))), facecolor=colour,
                                            edgecolor="none", linewidth=0, animated=True)
                     axis.add_patch(trace.band)
-                    from .. import units
+                    from calliope_lib.recording import units
 
                     axis.text(1.03, 1.0 - slot * step, units.label(name, self.lang),
                               transform=axis.transAxes, ha="left", va="top", color=colour,

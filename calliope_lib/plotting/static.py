@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from ..errors import InvalidParameter
-from ..messages import language, t
-from . import style
-from .decimate import break_at_gaps, minmax
+from calliope_lib.errors import InvalidParameter
+from calliope_lib.messages import language, t
+from calliope_lib.plotting import style
+from calliope_lib.plotting.decimate import break_at_gaps, minmax
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..recording import Recording
+    from calliope_lib.recording.recording import Recording
 
 #: Above this many values per channel, draw the min–max decimated line (same picture,
 #: small PDF files, fast drawing).
@@ -197,7 +197,7 @@ def _draw_channel(axis: "Axes", rec: "Recording", name: str, index: int, positio
     """One channel's line: colour by ``index`` in the figure, line style and marker by
     ``position`` on its axes (the first line of each axes is solid: a dashed noisy signal is
     hard to read, and channels on different axes are told apart by the axis label)."""
-    from .. import units
+    from calliope_lib.recording import units
 
     channel = rec[name]
     times, values = channel.times, channel.values

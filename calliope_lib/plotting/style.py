@@ -28,8 +28,8 @@ import math
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-from .. import units
-from ..messages import language, register, t
+from calliope_lib.recording import units
+from calliope_lib.messages import language, register, t
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; the order
 # puts the darkest, most different colours first (they survive a weak projector best).

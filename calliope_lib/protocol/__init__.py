@@ -6,8 +6,28 @@ serial ports and clocks makes it testable with arbitrary bytes, fast to benchmar
 in a browser (Web Serial, JupyterLite) one day.
 """
 
-from .events import BadLine, BoardMessage, Columns, Event, Hello, Reply, Row
-from .parser import StreamParser, numbered_names
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from calliope_lib.protocol.events import (BadLine, BoardMessage, Columns, Event, Hello,
+                                              Reply, Row)
+    from calliope_lib.protocol.parser import StreamParser, numbered_names
+
+# Imported on first use: ``import calliope_lib`` reads only ``protocol.version``.
+_WHERE = {"StreamParser": "parser", "numbered_names": "parser"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module 'calliope_lib.protocol' has no attribute {name!r}")
+    module = importlib.import_module(f"calliope_lib.protocol.{_WHERE.get(name, 'events')}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BadLine",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Sequence
 
-from ..firmware.version import FIRMWARE_VERSION, PROTOCOL_VERSION
+from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION
 
 #: The word after ``$HELLO`` that marks our firmware among other programs' output.
 MAGIC = "calliope-lab"

@@ -35,8 +35,8 @@ import math
 import re
 from collections import deque
 
-from .events import BadLine, BoardMessage, Columns, Event, Hello, Reply, Row
-from .firmware import MAGIC, SEQ_MODULO, parse_fields
+from calliope_lib.protocol.events import BadLine, BoardMessage, Columns, Event, Hello, Reply, Row
+from calliope_lib.protocol.firmware import MAGIC, SEQ_MODULO, parse_fields
 
 #: Longer lines are not data (MakeCode's chart viewer cuts at 255; our lines stay far below).
 MAX_LINE = 1024

@@ -28,20 +28,20 @@ sensor                 parts (defaults)                              unit
 
 from __future__ import annotations
 
-from .base import ADC_MAX, V_SUPPLY, Converted, Sensor, SensorParameterError
-from .calibration import Calibration
-from .convert import (
+from calliope_lib.sensors.base import ADC_MAX, V_SUPPLY, Converted, Sensor, SensorParameterError
+from calliope_lib.sensors.calibration import Calibration
+from calliope_lib.sensors.convert import (
     convert_channel,
     load_calibration,
     save_calibration,
     sensor_from_dict,
 )
-from .divider import VoltageDivider
-from .ldr import LDR, LightSensor
-from .moisture import MoistureProbe
-from .parts import color_bands, ohms_text, resistor
-from .solar import SolarCell, energy_mwh
-from .thermistor import Thermistor
+from calliope_lib.sensors.divider import VoltageDivider
+from calliope_lib.sensors.ldr import LDR, LightSensor
+from calliope_lib.sensors.moisture import MoistureProbe
+from calliope_lib.sensors.parts import color_bands, ohms_text, resistor
+from calliope_lib.sensors.solar import SolarCell, energy_mwh
+from calliope_lib.sensors.thermistor import Thermistor
 
 __all__ = [
     "ADC_MAX",

@@ -23,9 +23,9 @@ from typing import Any, ClassVar, Iterable, Union
 
 import numpy as np
 
-from ..errors import InvalidParameter
-from ..messages import t
-from . import texts  # noqa: F401  (registers this package's sentences)
+from calliope_lib.errors import InvalidParameter
+from calliope_lib.messages import t
+from calliope_lib.sensors import texts  # noqa: F401  (registers this package's sentences)
 
 #: Highest raw value of the 10-bit converter (stands for the supply voltage).
 ADC_MAX = 1023

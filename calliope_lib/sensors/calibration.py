@@ -27,9 +27,9 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..messages import t
-from .base import ADC_MAX, Converted, RawLike, Sensor, SensorParameterError, as_array, finite
-from .base import give_back, rails
+from calliope_lib.messages import t
+from calliope_lib.sensors.base import ADC_MAX, Converted, RawLike, Sensor, SensorParameterError, as_array, finite
+from calliope_lib.sensors.base import give_back, rails
 
 
 class Calibration(Sensor):

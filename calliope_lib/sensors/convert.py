@@ -13,14 +13,14 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..messages import t
-from .base import Converted, Sensor, SensorParameterError, as_array
-from .calibration import Calibration
-from .ldr import LightSensor
-from .moisture import MoistureProbe
-from .solar import SolarCell
-from .thermistor import Thermistor
-from .divider import VoltageDivider
+from calliope_lib.messages import t
+from calliope_lib.sensors.base import Converted, Sensor, SensorParameterError, as_array
+from calliope_lib.sensors.calibration import Calibration
+from calliope_lib.sensors.ldr import LightSensor
+from calliope_lib.sensors.moisture import MoistureProbe
+from calliope_lib.sensors.solar import SolarCell
+from calliope_lib.sensors.thermistor import Thermistor
+from calliope_lib.sensors.divider import VoltageDivider
 
 #: sensor classes by the ``type`` name in their ``to_dict()``
 SENSOR_TYPES: dict[str, Any] = {

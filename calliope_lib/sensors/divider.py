@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ..messages import language
-from .base import ADC_MAX, V_SUPPLY, RawLike, Sensor, SensorParameterError, as_array, clip_raw
-from .base import give_back, positive
-from .parts import ohms_text, resistor
+from calliope_lib.messages import language
+from calliope_lib.sensors.base import ADC_MAX, V_SUPPLY, RawLike, Sensor, SensorParameterError, as_array, clip_raw
+from calliope_lib.sensors.base import give_back, positive
+from calliope_lib.sensors.parts import ohms_text, resistor
 
 WIRINGS = ("to_ground", "to_supply")
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from ..messages import language
-from .base import RawLike, Sensor, as_array, give_back, positive
-from .divider import VoltageDivider, wiring_text
-from .parts import ohms_text, resistor
+from calliope_lib.messages import language
+from calliope_lib.sensors.base import RawLike, Sensor, as_array, give_back, positive
+from calliope_lib.sensors.divider import VoltageDivider, wiring_text
+from calliope_lib.sensors.parts import ohms_text, resistor
 
 #: Reference illuminance of ``r10`` in lux.
 E_REF = 10.0

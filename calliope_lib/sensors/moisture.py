@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..messages import language
-from .base import Converted, RawLike, Sensor, SensorParameterError, finite, positive
-from .calibration import Calibration
-from .divider import VoltageDivider, check_wiring, wiring_text
-from .parts import resistor
+from calliope_lib.messages import language
+from calliope_lib.sensors.base import Converted, RawLike, Sensor, SensorParameterError, finite, positive
+from calliope_lib.sensors.calibration import Calibration
+from calliope_lib.sensors.divider import VoltageDivider, check_wiring, wiring_text
+from calliope_lib.sensors.parts import resistor
 
 
 class MoistureProbe(Sensor):

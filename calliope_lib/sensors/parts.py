@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from ..messages import language
+from calliope_lib.messages import language
 
 _COLORS = {
     "de": ["schwarz", "braun", "rot", "orange", "gelb", "grün", "blau", "violett", "grau", "weiß"],

@@ -16,10 +16,10 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..messages import language
-from .base import ADC_MAX, V_SUPPLY, RawLike, Sensor, SensorParameterError, as_array, clip_raw
-from .base import give_back, positive
-from .parts import ohms_text, resistor
+from calliope_lib.messages import language
+from calliope_lib.sensors.base import ADC_MAX, V_SUPPLY, RawLike, Sensor, SensorParameterError, as_array, clip_raw
+from calliope_lib.sensors.base import give_back, positive
+from calliope_lib.sensors.parts import ohms_text, resistor
 
 _POWER_UNITS = {"mW": 1.0, "W": 1000.0, "µW": 1e-3, "uW": 1e-3}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..messages import register
+from calliope_lib.messages import register
 
 register(
     {

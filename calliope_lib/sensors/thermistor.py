@@ -24,10 +24,10 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..messages import language
-from .base import RawLike, Sensor, SensorParameterError, as_array, finite, give_back, positive
-from .divider import VoltageDivider, wiring_text
-from .parts import ohms_text, resistor
+from calliope_lib.messages import language
+from calliope_lib.sensors.base import RawLike, Sensor, SensorParameterError, as_array, finite, give_back, positive
+from calliope_lib.sensors.divider import VoltageDivider, wiring_text
+from calliope_lib.sensors.parts import ohms_text, resistor
 
 #: 0 °C in kelvin.
 KELVIN = 273.15

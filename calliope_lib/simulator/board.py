@@ -26,8 +26,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..protocol import firmware as fw
-from .environment import DIE_OFFSET_C, Environment
+from calliope_lib.protocol import firmware as fw
+from calliope_lib.simulator.environment import DIE_OFFSET_C, Environment
 
 _MASK = (1 << 64) - 1
 
@@ -329,7 +329,7 @@ class SimulatedBoard:
         sources: dict[str, Callable[[Environment, float], float]] = {}
         if not self.pins:
             return sources
-        from .pins import PIN_SENSORS
+        from calliope_lib.simulator.pins import PIN_SENSORS
 
         for pin, sensor in self.pins.items():
             if sensor not in PIN_SENSORS:

@@ -26,9 +26,9 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from ..sensors import LightSensor, MoistureProbe, SolarCell, Thermistor
-from ..sensors.base import Sensor
-from .environment import Environment
+from calliope_lib.sensors import LightSensor, MoistureProbe, SolarCell, Thermistor
+from calliope_lib.sensors.base import Sensor
+from calliope_lib.simulator.environment import Environment
 
 #: The parts on the simulated breadboard: the same defaults as on the worksheets.
 DEFAULT_SENSORS: dict[str, Sensor] = {

@@ -20,7 +20,7 @@ from typing import Any
 
 import serial
 
-from ..errors import BadAddressError, PortBusyError, PortNotFoundError, PortPermissionError
+from calliope_lib.errors import BadAddressError, PortBusyError, PortNotFoundError, PortPermissionError
 
 #: The Calliope mini's USB serial speed (DAPLink default, MakeCode, MicroPython).
 BAUDRATE = 115200

@@ -19,8 +19,8 @@ from typing import Any
 
 from serial.serialutil import SerialException
 
-from ..simulator.board import SimClock
-from .virtual import VirtualPort
+from calliope_lib.simulator.board import SimClock
+from calliope_lib.transports.virtual import VirtualPort
 
 
 def parse_replay_url(url: str) -> tuple[str, dict[str, str]]:
@@ -55,8 +55,8 @@ class Serial(VirtualPort):
     def open(self) -> None:
         if self.is_open:
             raise SerialException("Port is already open.")
-        from ..errors import CalliopeError
-        from ..storage import load_recording, rows
+        from calliope_lib.errors import CalliopeError
+        from calliope_lib.recording.files import load_recording, rows
 
         path, options = parse_replay_url(self.port)
         try:

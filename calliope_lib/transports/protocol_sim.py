@@ -24,8 +24,8 @@ from typing import Any
 
 from serial.serialutil import SerialException
 
-from ..simulator.board import SimClock, SimulatedBoard
-from .virtual import VirtualPort
+from calliope_lib.simulator.board import SimClock, SimulatedBoard
+from calliope_lib.transports.virtual import VirtualPort
 
 _INT = {"seed"}
 _FLOAT = {"speed", "drop", "unplug_at", "unplug_for", "every"}

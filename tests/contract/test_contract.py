@@ -20,10 +20,9 @@ import numpy as np
 import pytest
 
 import calliope_lib as cl
-from calliope_lib.firmware import FIRMWARE_VERSION
+from calliope_lib.workshop.firmware import FIRMWARE_VERSION
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from emulator_fixtures import require_qemu  # noqa: E402
+from tests.workshop.emulator_fixtures import require_qemu
 
 # Channels both boards have and the emulator can read without hanging.
 COMMON = ["light", "acceleration_x", "button_a", "button_b"]
@@ -44,7 +43,7 @@ def target(request):
         board.close()
         return
     require_qemu()
-    from calliope_lib.emulator import emulated_board
+    from calliope_lib.workshop.firmware.emulator import emulated_board
 
     with emulated_board() as emu:
         board = cl.connect(emu.url)
@@ -163,8 +162,8 @@ def test_garbage_gets_errors_while_streaming_continues(target):
 def test_install_over_serial_onto_bare_runtime():
     """Only the emulator has a MicroPython REPL to install into (the simulator has none)."""
     require_qemu()
-    from calliope_lib.emulator import emulated_board
-    from calliope_lib.firmware.install import install
+    from calliope_lib.workshop.firmware.emulator import emulated_board
+    from calliope_lib.workshop.firmware.install import install
 
     with emulated_board(firmware=False) as emu:
         result = install(emu.url)

@@ -1,0 +1,295 @@
+"""A recording: the measured values of every channel, with times, units and what went wrong.
+
+A :class:`Recording` is what ``board.record(...)`` returns and what ``cl.load(...)`` reads
+back. It holds, per channel, the times (seconds since the start) and the values, the unit,
+the gaps while the board was unplugged, and how many lines could not be read or were lost.
+
+>>> rec = Recording()
+>>> rec.add_row(0.0, ("temperature",), (21.5,))
+>>> rec.add_row(0.5, ("temperature",), (21.7,))
+>>> rec["temperature"].values
+array([21.5, 21.7])
+>>> rec.unit("temperature")
+'°C'
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from calliope_lib.recording import units
+from calliope_lib.errors import UnknownChannel
+from calliope_lib.messages import language
+
+if TYPE_CHECKING:  # only for type checkers: keep pandas/matplotlib out of import time
+    import pandas
+    from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel of a recording: ``times`` (s since start) and ``values`` as numpy arrays.
+
+    >>> ch = Channel("light", np.array([0.0, 1.0]), np.array([100.0, 120.0]), "")
+    >>> ch.mean()
+    110.0
+    """
+
+    name: str
+    times: np.ndarray
+    values: np.ndarray
+    unit: str
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def label(self) -> str:
+        """Readable name, e.g. ``"Temperatur"`` (German) or ``"Temperature"``."""
+        return units.label(self.name)
+
+    def _finite(self) -> np.ndarray:
+        values = self.values
+        return values[np.isfinite(values)]
+
+    def min(self) -> float:
+        """Smallest value (NaN values ignored; NaN if there is none)."""
+        v = self._finite()
+        return float(v.min()) if len(v) else math.nan
+
+    def max(self) -> float:
+        """Largest value (NaN values ignored)."""
+        v = self._finite()
+        return float(v.max()) if len(v) else math.nan
+
+    def mean(self) -> float:
+        """Average value (NaN values ignored)."""
+        v = self._finite()
+        return float(v.mean()) if len(v) else math.nan
+
+    def __repr__(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"<Channel {self.name}: {len(self)} Werte{unit}>"
+
+
+class Summary(dict):
+    """Per channel ``{"count", "min", "max", "mean", "unit"}``; prints as a small table."""
+
+    def _rows(self) -> list[tuple[str, ...]]:
+        de = language() == "de"
+        head = ("Kanal", "Anzahl", "Minimum", "Maximum", "Mittelwert", "Einheit") if de else (
+            "Channel", "Count", "Minimum", "Maximum", "Mean", "Unit")
+        rows = [head]
+        for name, s in self.items():
+            rows.append((name, str(s["count"]), _fmt(s["min"]), _fmt(s["max"]),
+                         _fmt(s["mean"]), s["unit"]))
+        return rows
+
+    def __str__(self) -> str:
+        rows = self._rows()
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = self._rows()
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows[1:]
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _fmt(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:.4g}" if abs(value) < 1e5 else f"{value:.6g}"
+
+
+class Recording:
+    """Measured values of several channels over time.
+
+    Built while recording (``add_row``) or loaded from a CSV file (``cl.load``). Channels keep
+    the order in which they first appeared. Times are seconds since the start of the
+    recording: from the board's own clock when the board sent one (our firmware, the
+    MakeCode datalogger), otherwise from the computer's clock when the line arrived.
+    """
+
+    def __init__(self, metadata: dict[str, Any] | None = None) -> None:
+        self._times: dict[str, array] = {}
+        self._values: dict[str, array] = {}
+        self._units: dict[str, str] = {}
+        #: Free information: board, port, start (ISO 8601), firmware, title, calibrations...
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self.metadata.setdefault("start", datetime.now(timezone.utc).astimezone().isoformat(
+            timespec="seconds"))
+        #: ``[(start_s, end_s), ...]``: times while the board was unplugged.
+        self.gaps: list[tuple[float, float]] = []
+        #: Lines that could not be read (garbage, broken lines).
+        self.bad_lines = 0
+        #: Data lines the board sent that never arrived (from firmware sequence numbers).
+        self.lost_lines = 0
+        #: Short notes for the user (e.g. why some converted values are missing).
+        self.notes: list[str] = []
+        #: Called with ``(time, names, values)`` for every new row (the CSV writer, a live plot).
+        self.listeners: list[Callable[[float, Sequence[str], Sequence[float], float | None], None]] = []
+
+    # -- adding data ----------------------------------------------------------------------
+    def add(self, channel: str, time: float, value: float) -> None:
+        """Add one value of one channel at ``time`` (s since start)."""
+        self.add_row(time, (channel,), (value,))
+
+    def add_row(
+        self,
+        time: float,
+        names: Sequence[str],
+        values: Sequence[float],
+        board_ms: float | None = None,
+    ) -> None:
+        """Add values that were measured together at ``time`` (seconds since start)."""
+        times = self._times
+        for name, value in zip(names, values):
+            column = times.get(name)
+            if column is None:
+                self._new_channel(name)
+                column = times[name]
+            column.append(time)
+            self._values[name].append(value)
+        for listener in self.listeners:
+            listener(time, names, values, board_ms)
+
+    def _new_channel(self, name: str, unit: str | None = None) -> None:
+        self._times[name] = array("d")
+        self._values[name] = array("d")
+        self._units.setdefault(name, units.unit_of(name) if unit is None else unit)
+
+    def _add_channel(self, name: str, times: Sequence[float], values: Sequence[float],
+                     unit: str) -> None:
+        """Add (or replace) a whole channel at once, e.g. a converted sensor channel."""
+        self._times[name] = array("d", np.asarray(times, dtype=float))
+        self._values[name] = array("d", np.asarray(values, dtype=float))
+        self._units[name] = unit
+
+    def add_gap(self, start: float, end: float) -> None:
+        """Note that no data could arrive between ``start`` and ``end`` (s since start)."""
+        self.gaps.append((float(start), float(end)))
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def channels(self) -> list[str]:
+        """Names of the channels, in the order they first appeared."""
+        return list(self._times)
+
+    def __getitem__(self, name: str) -> Channel:
+        if name not in self._times:
+            raise UnknownChannel(name, self.channels)
+        return Channel(
+            name,
+            np.array(self._times[name], dtype=float),
+            np.array(self._values[name], dtype=float),
+            self._units.get(name, ""),
+        )
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._times
+
+    def __iter__(self) -> Iterator[Channel]:
+        return (self[name] for name in self._times)
+
+    def __len__(self) -> int:
+        """Number of values over all channels."""
+        return sum(len(v) for v in self._values.values())
+
+    def count(self, name: str) -> int:
+        """Number of values of one channel (cheap: no arrays are made)."""
+        return len(self._values[name]) if name in self._values else 0
+
+    def last(self, name: str) -> float | None:
+        """The latest value of a channel, or None."""
+        values = self._values.get(name)
+        return values[-1] if values else None
+
+    def unit(self, name: str) -> str:
+        """The unit of a channel (``"°C"``), ``""`` when it has none."""
+        if name not in self._times:
+            raise UnknownChannel(name, self.channels)
+        return self._units.get(name, "")
+
+    def set_unit(self, name: str, unit: str) -> None:
+        """Give a channel a unit, e.g. ``rec.set_unit("feuchte", "%")``."""
+        if name not in self._times:
+            raise UnknownChannel(name, self.channels)
+        self._units[name] = unit
+
+    @property
+    def units(self) -> dict[str, str]:
+        """``{channel: unit}`` for all channels."""
+        return {name: self._units.get(name, "") for name in self._times}
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the first to the last value."""
+        firsts = [t[0] for t in self._times.values() if t]
+        lasts = [t[-1] for t in self._times.values() if t]
+        return (max(lasts) - min(firsts)) if firsts else 0.0
+
+    def summary(self) -> Summary:
+        """Per channel: count, min, max, mean (and unit). Prints as a table."""
+        result = Summary()
+        for ch in self:
+            result[ch.name] = {"count": len(ch), "min": ch.min(), "max": ch.max(),
+                               "mean": ch.mean(), "unit": ch.unit}
+        return result
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{n} ({self.count(n)})" for n in self._times) or "-"
+        return f"<Recording {self.duration:.1f} s: {parts}>"
+
+    # -- conversions, files and pictures --------------------------------------------------
+    def convert(self, channel: str, sensor: Callable[[Any], Any], name: str | None = None) -> str:
+        """Add a channel converted by a DIY ``sensor`` (see :mod:`calliope_lib.sensors`).
+
+        The raw channel stays. Returns the new channel's name.
+
+        >>> from calliope_lib.sensors import Thermistor           # doctest: +SKIP
+        >>> rec.convert("p1", Thermistor(), name="temperatur_ntc")  # doctest: +SKIP
+        """
+        from calliope_lib.sensors import convert_channel
+
+        return convert_channel(self, channel, sensor, name)
+
+    def save(self, path: str | Path, dialect: str = "default") -> Path:
+        """Save as CSV (``dialect="excel-de"`` for German Excel: ``;`` and decimal comma).
+
+        The file starts with a few ``#`` lines (format, board, start time, units) that
+        :func:`calliope_lib.load` reads back; pandas skips them with ``comment="#"``.
+        """
+        from calliope_lib.recording.files import save_recording
+
+        return save_recording(self, path, dialect=dialect)
+
+    def plot(self, channels: Sequence[str] | None = None, **kwargs: Any) -> "Figure":
+        """Draw the recording (matplotlib); see :func:`calliope_lib.plotting.plot_recording`."""
+        from calliope_lib.plotting import plot_recording
+
+        return plot_recording(self, channels=channels, **kwargs)
+
+    def save_plot(self, path: str | Path, **kwargs: Any) -> Path:
+        """Save the plot as PNG, PDF or SVG (by the file's ending)."""
+        from calliope_lib.plotting import save_plot
+
+        return save_plot(self, path, **kwargs)
+
+    def to_pandas(self, form: str = "long") -> "pandas.DataFrame":
+        """A pandas DataFrame: ``form="long"`` (time, channel, value) or ``"wide"``."""
+        from calliope_lib.recording.files import to_pandas
+
+        return to_pandas(self, form=form)
