@@ -57,9 +57,9 @@ def prefilled(n: int, rng: np.random.Generator):
     rec = Recording(metadata={"title": "Benchmark"})
     t = np.arange(n) / RATE
     for name, values in zip(NAMES, signals(t, rng)):
-        rec._add_channel(name, t, values, "")
+        rec.add_channel(name, t, values, "")
     for name in NAMES:
-        rec._units[name] = {"temperature": "°C", "light": ""}.get(name, "mg")
+        rec.use_units({name: {"temperature": "°C", "light": ""}.get(name, "mg")})
     return rec
 
 
@@ -123,7 +123,7 @@ n = {n}
 rec = Recording(metadata={{"title": "Benchmark"}})
 t = np.arange(n) / 100.0
 for name in ("temperature", "light", "acceleration_x", "acceleration_y"):
-    rec._add_channel(name, t, np.sin(t / 7) + np.random.standard_normal(n) * 0.1, "")
+    rec.add_channel(name, t, np.sin(t / 7) + np.random.standard_normal(n) * 0.1, "")
 live = LivePlot(rec, None, mode="inline")
 k = n
 end = time.perf_counter() + {seconds}

@@ -450,7 +450,7 @@ class _Session:
         self.recording = Recording(metadata=meta)
         units = getattr(board._transport, "units", None)
         if units:
-            self.recording._units.update(units)
+            self.recording.use_units(units)
         self._last_chunk_t = 0.0
         self._anchor: tuple[float, float] | None = None  # (board_ms, host seconds)
         self._anchor_at: float | None = None
@@ -804,7 +804,7 @@ class Boards(list):
                 continue
             prefix = board.info.name
             for ch in rec:
-                combined._add_channel(f"{prefix}.{ch.name}", ch.times, ch.values, ch.unit)
+                combined.add_channel(f"{prefix}.{ch.name}", ch.times, ch.values, ch.unit)
             combined.gaps.extend(rec.gaps)
             combined.bad_lines += rec.bad_lines
             combined.lost_lines += rec.lost_lines

@@ -121,26 +121,6 @@ def nice_ceiling(value: float) -> float:
     return 10.0 * power
 
 
-def _tail(column: Any, start: int, stop: int) -> np.ndarray:
-    """A copy of ``column[start:stop]`` for an ``array('d')`` (or any sequence).
-
-    The recording's columns are ``array('d')`` objects that grow in place. A numpy view of
-    one (``np.frombuffer``) would block the next ``append`` ("cannot resize an array that
-    is exporting buffers"), so the view lives only inside this function: the slice is
-    copied and the view dropped before returning.
-    """
-    if stop <= start:
-        return np.empty(0)
-    try:
-        view = np.frombuffer(column, dtype=np.float64, count=stop)
-    except (TypeError, ValueError):
-        return np.asarray(column[start:stop], dtype=float)
-    try:
-        return view[start:stop].copy()
-    finally:
-        del view
-
-
 class _Trace:
     """One channel in the live view: its bins, its line and its latest-value texts."""
 
@@ -338,7 +318,7 @@ class LivePlot:
             stop = rec.count(name)
             start = trace.bins.total
             if stop > start:
-                trace.take(_tail(rec._times[name], start, stop), _tail(rec._values[name], start, stop))
+                trace.take(*rec.since(name, start, stop))
             latest = max(latest, trace.latest_t)
         self._fit_time_axis(latest)
         self._fit_value_axes()

@@ -358,7 +358,7 @@ def _parse_meta(rec: Recording, body: str) -> None:
     key = key.strip()
     value = value.strip() if key not in ("note",) else value
     if key.startswith("unit "):
-        rec._units[key[5:].strip()] = value
+        rec.use_units({key[5:].strip(): value})
     elif key == "gap":
         try:
             start, end = (float(x.replace(",", ".")) for x in value.split())
@@ -390,7 +390,6 @@ def parse_recording_text(text: str, source: str = "<text>") -> Recording:
     columns: list[str] | None = None
     sep, decimal = ",", "."
     problems: list[tuple[int, str]] = []
-    pending_units: dict[str, str] = {}
     lines = text.split("\n")
     # A line without a final line end may be cut off (the process died mid-write).
     last_complete = text.endswith("\n")
@@ -410,7 +409,6 @@ def parse_recording_text(text: str, source: str = "<text>") -> Recording:
                     path=source,
                     reason=t("load.no_time_column", first=columns[0] if columns else ""),
                 )
-            pending_units = dict(rec._units)
             continue
         cells = line.split(sep)
         is_last = number == len(lines) or (number == len(lines) - 1 and not lines[-1])
@@ -435,10 +433,7 @@ def parse_recording_text(text: str, source: str = "<text>") -> Recording:
         raise RecordingFileError(path=source, reason=t("load.empty"))
     for name in columns[1:]:
         if name not in rec:
-            rec._new_channel(name, pending_units.get(name))
-    for name, unit in pending_units.items():
-        if name in rec:
-            rec._units[name] = unit
+            rec.add_channel(name)  # a column with no value yet; keeps a unit from the header
     for number, reason in problems[:MAX_LINE_WARNINGS]:
         warn("file_bad_line.warn", path=source, line=number, reason=reason)
     if len(problems) > MAX_LINE_WARNINGS:

@@ -108,6 +108,22 @@ class Summary(dict):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _copy_slice(column: array, start: int, stop: int) -> np.ndarray:
+    """A copy of ``column[start:stop]`` of an ``array('d')``.
+
+    The columns are ``array('d')`` objects that grow in place. A numpy view of one
+    (``np.frombuffer``) would block the next ``append`` ("cannot resize an array that is
+    exporting buffers"), so the view lives only inside this function.
+    """
+    if stop <= start:
+        return np.empty(0)
+    view = np.frombuffer(column, dtype=np.float64, count=stop)
+    try:
+        return view[start:stop].copy()
+    finally:
+        del view
+
+
 def _fmt(value: float) -> str:
     if math.isnan(value):
         return "-"
@@ -159,24 +175,48 @@ class Recording:
         for name, value in zip(names, values):
             column = times.get(name)
             if column is None:
-                self._new_channel(name)
+                self.add_channel(name)
                 column = times[name]
             column.append(time)
             self._values[name].append(value)
         for listener in self.listeners:
             listener(time, names, values, board_ms)
 
-    def _new_channel(self, name: str, unit: str | None = None) -> None:
-        self._times[name] = array("d")
-        self._values[name] = array("d")
-        self._units.setdefault(name, units.unit_of(name) if unit is None else unit)
+    def add_channel(self, name: str, times: Sequence[float] = (), values: Sequence[float] = (),
+                    unit: str | None = None) -> None:
+        """Add (or replace) a whole channel at once, e.g. a converted sensor channel.
 
-    def _add_channel(self, name: str, times: Sequence[float], values: Sequence[float],
-                     unit: str) -> None:
-        """Add (or replace) a whole channel at once, e.g. a converted sensor channel."""
-        self._times[name] = array("d", np.asarray(times, dtype=float))
-        self._values[name] = array("d", np.asarray(values, dtype=float))
-        self._units[name] = unit
+        With no ``times`` and ``values`` the channel exists but is empty (a column of a file
+        that holds no value yet). ``unit=None`` keeps a unit already set with
+        :meth:`use_units`, else takes the standard one (:func:`~calliope_lib.recording.units.unit_of`).
+
+        >>> rec = Recording()
+        >>> rec.add_channel("feuchte", [0.0, 1.0], [40.0, 42.5], unit="%")
+        >>> rec.unit("feuchte"), rec.count("feuchte")
+        ('%', 2)
+        """
+        times_arr = np.asarray(times, dtype=float)
+        values_arr = np.asarray(values, dtype=float)
+        if times_arr.shape != values_arr.shape:
+            raise ValueError(f"{name}: {len(times_arr)} times but {len(values_arr)} values")
+        self._times[name] = array("d", times_arr)
+        self._values[name] = array("d", values_arr)
+        if unit is not None:
+            self._units[name] = unit
+        else:
+            self._units.setdefault(name, units.unit_of(name))
+
+    def use_units(self, mapping: dict[str, str]) -> None:
+        """Units for channels, also for those that have no value yet (they keep it when their
+        first value arrives). For a board that names its units, or a file's header.
+
+        >>> rec = Recording()
+        >>> rec.use_units({"feuchte": "%"})
+        >>> rec.add("feuchte", 0.0, 41.0)
+        >>> rec.unit("feuchte")
+        '%'
+        """
+        self._units.update(mapping)
 
     def add_gap(self, start: float, end: float) -> None:
         """Note that no data could arrive between ``start`` and ``end`` (s since start)."""
@@ -211,6 +251,24 @@ class Recording:
     def count(self, name: str) -> int:
         """Number of values of one channel (cheap: no arrays are made)."""
         return len(self._values[name]) if name in self._values else 0
+
+    def since(self, name: str, start: int, stop: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(times, values)`` of one channel from the ``start``-th value on (copies).
+
+        For whoever follows a recording while it grows (a live plot): ask for what is new
+        since the last look, without copying the whole channel each time.
+
+        >>> rec = Recording()
+        >>> for i in range(4):
+        ...     rec.add("light", float(i), 10.0 * i)
+        >>> rec.since("light", 2)
+        (array([2., 3.]), array([20., 30.]))
+        """
+        if name not in self._times:
+            raise UnknownChannel(name, self.channels)
+        count = len(self._values[name])
+        stop = count if stop is None else min(stop, count)
+        return _copy_slice(self._times[name], start, stop), _copy_slice(self._values[name], start, stop)
 
     def last(self, name: str) -> float | None:
         """The latest value of a channel, or None."""

@@ -84,7 +84,7 @@ def convert_channel(rec: Any, channel: str, sensor: Callable[[Any], Any] | Senso
     name = name or default_name(channel, sensor)
     result = _run(sensor, np.asarray(source.values, dtype=float))
     unit = str(getattr(sensor, "unit", "") or "")
-    rec._add_channel(name, source.times, result.values, unit)
+    rec.add_channel(name, source.times, result.values, unit)
 
     notes = getattr(rec, "notes", None)
     if notes is None:

@@ -184,7 +184,7 @@ def test_huge_recording_is_decimated_but_keeps_its_spike(tmp_path):
     t = np.arange(200_000) * 0.01
     values = np.sin(t)
     values[123_457] = 50.0  # one short spike: must stay visible
-    rec._add_channel("light", t, values, "")
+    rec.add_channel("light", t, values, "")
     ax = plot_recording(rec).axes[0]
     y = np.asarray(ax.get_lines()[0].get_ydata())
     assert len(y) <= 4_100
@@ -195,7 +195,7 @@ def test_huge_recording_is_decimated_but_keeps_its_spike(tmp_path):
 
 def test_empty_recording_still_draws(tmp_path):
     rec = Recording()
-    rec._new_channel("temperature")
+    rec.add_channel("temperature")
     fig = plot_recording(rec)
     assert any(t.get_text() == "Noch keine Messwerte" for t in fig.axes[0].texts)
     save_plot(rec, tmp_path / "leer.png")

@@ -63,7 +63,7 @@ def test_many_values_become_a_band_and_keep_every_peak():
     t = np.arange(300_000) * 0.01
     values = np.sin(t)
     values[222_222] = 99.0
-    rec._add_channel("light", t, values, "")
+    rec.add_channel("light", t, values, "")
     live.update(force=True)
     trace = live._traces["light"]
     assert trace.dense

@@ -128,7 +128,7 @@ def record(ref: Reference) -> "cl.Recording":
         ch = rec[name]
         if len(ch) < rows:
             raise RuntimeError(f"{ref.path}: only {len(ch)} rows of {name}, expected {rows}")
-        out._add_channel(name, ch.times[:rows], ch.values[:rows], ch.unit)
+        out.add_channel(name, ch.times[:rows], ch.values[:rows], ch.unit)
     return out
 
 
