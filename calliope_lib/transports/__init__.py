@@ -63,7 +63,7 @@ def translate_open_error(port: str, exc: BaseException) -> Exception:
     text = str(exc)
     lower = text.lower()
     if code in (errno.EACCES, errno.EPERM) or "permission denied" in lower or "access is denied" in lower:
-        return PortPermissionError(port=port, user=_user())
+        return PortPermissionError(port=port, user=login_name())
     if code == errno.EBUSY or "busy" in lower or "exclusively lock" in lower:
         return PortBusyError(port=port)
     if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO) or "no such file" in lower or \
@@ -72,7 +72,8 @@ def translate_open_error(port: str, exc: BaseException) -> Exception:
     return PortNotFoundError(port=port, reason=text)
 
 
-def _user() -> str:
+def login_name() -> str:
+    """The user's login name, for commands in messages (``sudo usermod -aG dialout kim``)."""
     try:
         return getpass.getuser()
     except Exception:  # no user name (containers): the placeholder is still a valid hint
