@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## Run the whole test suite (installs everything first).
+## The house rules (import-linter contracts in pyproject.toml), then the whole test suite.
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Record 10 s from the simulated board, save CSV and PNG, print a summary.
@@ -35,7 +36,7 @@ worksheets: $(STAMP)
 
 ## All benchmarks; results are appended to benchmarks/RESULTS.md.
 bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	$(PY) -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) demo-output arbeitsblaetter .pytest_cache

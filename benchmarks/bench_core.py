@@ -1,6 +1,6 @@
 """Core benchmarks: parser throughput per format, import time, end to end over a pty.
 
-Run: ``.venv/bin/python benchmarks/bench_core.py [--e2e-seconds 60]``
+Run: ``.venv/bin/python -m benchmarks.bench_core [--e2e-seconds 60]``
 Targets (issue 2, on the 2-core CI machine):
 * parser: >= 1,000,000 lines/s MakeCode ``name:value``; >= 500,000 lines/s firmware data lines
 * end to end at 115200 baud for 60 s: zero lost lines, host process <= 5 % of one core
@@ -18,10 +18,8 @@ import sys
 import time
 import tty
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import append  # noqa: E402
+from benchmarks._common import append
 
 LINES = 300_000
 FORMATS = {

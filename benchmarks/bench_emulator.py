@@ -1,6 +1,6 @@
 """Emulated board (QEMU microbit + our firmware): highest sustained rate, start-up time, memory.
 
-Run: ``python benchmarks/bench_emulator.py [--soak SECONDS]`` (needs qemu-system-arm).
+Run: ``python -m benchmarks.bench_emulator [--soak SECONDS]`` (needs qemu-system-arm).
 Results are appended to benchmarks/RESULTS.md under "Emulator".
 
 The emulated nRF51 runs at the speed of the host CPU, not at 16 MHz: every rate here is an
@@ -19,11 +19,9 @@ from pathlib import Path
 
 import serial
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import append  # noqa: E402
+from benchmarks._common import append
 
-from calliope_lib.workshop.firmware.emulator import emulated_board  # noqa: E402
+from calliope_lib.workshop.firmware.emulator import emulated_board
 
 DATA = re.compile(rb"^\$D (\d+) (\d+) ")
 # Light is measured separately: read_light_level() waits for the display's light-sensing

@@ -2,7 +2,7 @@
 
 Target (issue 6): wall time for 15 boards <= 1.3 x the time for one.
 
-    .venv/bin/python benchmarks/bench_flashing.py            # appends to benchmarks/RESULTS.md
+    .venv/bin/python -m benchmarks.bench_flashing            # appends to benchmarks/RESULTS.md
 
 The fake drives (tests/fakes/fake_daplink.py) take the hex through a named pipe at
 64 KiB/s, the way a DAPLink drive blocks the copying program while it programs the chip,
@@ -21,11 +21,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
 
-from fakes.fake_daplink import REALISTIC_RATE, FakeRoom  # noqa: E402
+from tests.workshop.fakes.fake_daplink import REALISTIC_RATE, FakeRoom
 
-from calliope_lib.workshop.flashing import FlashTarget, Timeouts, flash  # noqa: E402
+from calliope_lib.workshop.flashing import FlashTarget, Timeouts, flash
 
 
 def make_hex(path: Path, size: int = 1_000_000) -> None:

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_grading.py [--students 30] [--lesson 01-hallo-calliope]
+    .venv/bin/python -m benchmarks.bench_grading [--students 30] [--lesson 01-hallo-calliope]
 
 Builds a course in a temporary folder (``course init`` with the package's lesson), a class
 of N kids whose submissions mix perfect, partial and untouched notebooks (the perfect ones
@@ -30,12 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from _common import append  # noqa: E402
+from benchmarks._common import append
 
-from course_fixtures.classroom import PARTIAL_01, PERFECT_01, dumps, fill  # noqa: E402
+from tests.teach.course_fixtures.classroom import PARTIAL_01, PERFECT_01, dumps, fill
 
 
 def points(course, lesson: str) -> dict[str, float]:

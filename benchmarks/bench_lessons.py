@@ -1,6 +1,6 @@
 """Benchmark: how long each lesson takes to run top to bottom and to grade (real nbgrader).
 
-    .venv/bin/python benchmarks/bench_lessons.py
+    .venv/bin/python -m benchmarks.bench_lessons
 
 Runs every source notebook in ``lessons/`` in a fresh kernel against the simulated board
 (``CALLIOPE_SIM_SPEED=100``), then generates the course and autogrades the unchanged release
@@ -17,9 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
 
-from lesson_tools import (LESSON_ENV, LESSON_NAMES, Course, copy_lesson, errors,  # noqa: E402
+from tests.teach.lesson_tools import (LESSON_ENV, LESSON_NAMES, Course, copy_lesson, errors,
                           execute, notebook_path, read)
 
 

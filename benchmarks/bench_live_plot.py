@@ -1,6 +1,6 @@
 """Benchmark of the live plot: frame time at 4 channels x N values, and samples lost while drawing.
 
-Run: ``.venv/bin/python benchmarks/bench_live_plot.py`` (about 3 minutes; ``--quick`` for a
+Run: ``.venv/bin/python -m benchmarks.bench_live_plot`` (about 3 minutes; ``--quick`` for a
 shorter run that does not write RESULTS.md). Appends to benchmarks/RESULTS.md under
 "Live plot".
 
@@ -32,12 +32,10 @@ from array import array
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from _common import append  # noqa: E402
+from benchmarks._common import append
 
 NAMES = ("temperature", "light", "acceleration_x", "acceleration_y")
 RATE = 100.0  # rows per second in the synthetic recordings

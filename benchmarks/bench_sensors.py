@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_sensors.py            # print and append to RESULTS.md
-    .venv/bin/python benchmarks/bench_sensors.py --no-save  # print only
+    .venv/bin/python -m benchmarks.bench_sensors            # print and append to RESULTS.md
+    .venv/bin/python -m benchmarks.bench_sensors --no-save  # print only
 
 Each sensor converts the same 1,000,000 raw values (random 0..1023 with some 0 and 1023,
 i.e. loose-wire readings, mixed in); the best of several runs counts, so a busy machine
@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from calliope_lib.sensors import (  # noqa: E402
+from calliope_lib.sensors import (
     Calibration,
     LightSensor,
     MoistureProbe,
@@ -101,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{dt.date.today().isoformat()}, {machine}, Python {platform.python_version()}, "
             f"numpy {np.__version__}. Converting {N:,} raw readings (1 % each at 0 and 1023), "
             f"best of 7; target ≤ {TARGET_MS:.0f} ms per million "
-            "(`python benchmarks/bench_sensors.py`).",
+            "(`python -m benchmarks.bench_sensors`).",
             "",
             "| sensor | ms per million | target met |",
             "|---|---:|---|",

@@ -9,7 +9,7 @@ German comes first; English is chosen with ``CALLIOPE_LANG=en`` or an English lo
 
 Why a table and not gettext catalogs: the texts are few, they are edited by the same people
 who write the code, and a table keeps each German sentence next to its English twin, so a
-missing translation shows up in review (and in ``tests/test_messages.py``).
+missing translation shows up in review (and in ``tests/core/test_errors.py``).
 
 Modules add their own texts with :func:`register` so that each feature keeps its sentences
 near its code, while ``t()`` stays the one way to look them up.
@@ -280,6 +280,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "de": "Ungültiger Wert für {name}: {value}",
         "en": "Invalid value for {name}: {value}",
     },
+    # --- how numbers are written -----------------------------------------------------------
+    # Not a sentence, but it differs by language like one: German writes 21,5 (DIN 1333).
+    "number.decimal_mark": {"de": ",", "en": "."},
 }
 
 
@@ -315,6 +318,30 @@ def t(key: str, lang: str | None = None, **fields: object) -> str:
     versions = _TEXTS[key]
     text = versions[lang or language()]
     return text.format(**fields) if fields else text
+
+
+def decimal_mark(lang: str | None = None) -> str:
+    """The decimal separator of a language: ``","`` in German (``21,5``), ``"."`` in English.
+
+    >>> decimal_mark("de"), decimal_mark("en")
+    (',', '.')
+    """
+    return t("number.decimal_mark", lang)
+
+
+def with_decimal_mark(text: str, lang: str | None = None) -> str:
+    """A number written by Python (``"21.5"``) with the language's decimal mark (``"21,5"``).
+
+    Only for text that holds numbers and no other full stops (``"12.3 s"`` is fine, a
+    sentence is not).
+
+    >>> with_decimal_mark("21.5 °C", lang="de")
+    '21,5 °C'
+    >>> with_decimal_mark("21.5 °C", lang="en")
+    '21.5 °C'
+    """
+    mark = decimal_mark(lang)
+    return text.replace(".", mark) if mark != "." else text
 
 
 def has(key: str) -> bool:

@@ -22,10 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from calliope_lib.workshop.doctor import UDEV_RULE, report, run_checks
+    from calliope_lib.workshop.doctor import report, run_checks, rule_text
 
-    if args.udev_rule:
-        sys.stdout.write(UDEV_RULE)
+    if args.udev_rule:  # for: calliope-mini doctor --udev-rule | sudo tee /etc/udev/rules.d/...
+        sys.stdout.write(rule_text())
         return 0
     checks = run_checks(ask_boards=not args.no_probe)
     print(report(checks))

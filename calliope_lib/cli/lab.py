@@ -3,8 +3,9 @@
 What it does, in this order:
 
 1. **A work folder for the kid** (default ``~/Calliope-Lektionen``): every lesson folder of
-   ``lessons/`` is copied there once, as the *student version* (solutions and hidden tests
-   removed with nbgrader's own preprocessors, German placeholders "DEIN CODE HIER"). A lesson
+   the course is copied there once, as the *student version* (solutions and hidden tests
+   removed by nbgrader's ``generate_assignment``, German placeholders "DEIN CODE HIER": the
+   same notebooks ``course release`` hands out). A lesson
    that is already there is left alone, so a kid's answers and ``meine_*.csv`` files are never
    overwritten; reference data files that are missing are added.
    ``--teacher`` opens the source lessons with solutions instead.
@@ -28,6 +29,7 @@ Example::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -35,15 +37,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 #: The JupyterLab setting that picks the interface language.
 LOCALE_SETTING = {"@jupyterlab/translation-extension:plugin": {"locale": "de_DE"}}
 #: Our own override file (JupyterLab merges every ``overrides.d/*.json``).
 OVERRIDE_NAME = "calliope-lib.json"
-#: German placeholders in the student versions (nbgrader's defaults are English).
-CODE_STUB = "# DEIN CODE HIER\nraise NotImplementedError()"
-TEXT_STUB = "DEINE ANTWORT HIER"
 #: Files of a lesson folder a kid must not get (expected results, grading notes).
 TEACHER_ONLY = frozenset({"LEHRKRAFT.md"})
 #: Where the kid's copies of the lessons go by default.
@@ -80,8 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # -- finding things ---------------------------------------------------------------------------
 def lessons_dir(explicit: Path | None = None) -> Path:
     """The source lessons: ``--lessons``, else where the course tools find them
-    (:func:`calliope_lib.teach.course.lessons.package_lessons_dir`: ``CALLIOPE_LESSONS``, the
-    package, the repository)."""
+    (:func:`calliope_lib.teach.materials.lessons_dir`: ``CALLIOPE_LESSONS`` or the package)."""
     if explicit is not None:
         return explicit.resolve()
     from calliope_lib.teach.course.lessons import package_lessons_dir
@@ -101,55 +99,39 @@ def default_settings_dir() -> Path:
 
 
 # -- student versions -------------------------------------------------------------------------
-def student_version(notebook: Path) -> Any:
-    """The notebook without solutions and hidden tests (nbgrader's preprocessors, in process)."""
-    import nbformat
-    from nbgrader.preprocessors import (
-        ClearHiddenTests,
-        ClearOutput,
-        ClearSolutions,
-        ComputeChecksums,
-        LockCells,
-    )
-
-    nb = nbformat.read(str(notebook), as_version=nbformat.NO_CONVERT)
-    resources: dict[str, Any] = {}
-    steps = [
-        LockCells(),
-        ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB),
-        ClearHiddenTests(),
-        ClearOutput(),
-        ComputeChecksums(),
-    ]
-    for step in steps:
-        nb, resources = step.preprocess(nb, resources)
-    return nb
+def _for_kids(item: Path) -> bool:
+    """Whether a file of a lesson folder goes into the kid's work folder: not the teacher's
+    notes, not test recordings (``meine_*``), checkpoints or other hidden things."""
+    return not (item.name.startswith(("meine_", ".")) or item.is_dir() or item.name in TEACHER_ONLY)
 
 
 def prepare_work_dir(source: Path, work: Path, dry_run: bool = False) -> list[str]:
     """Copy each lesson's student version into ``work`` once; returns what was (or would be)
-    done, one line each. Existing notebooks and every ``meine_*`` file stay untouched."""
-    import nbformat
+    done, one line each. Existing notebooks and every ``meine_*`` file stay untouched.
+
+    The notebooks are made the one way course releases are made too
+    (:func:`calliope_lib.teach.course.student.student_lesson`), so a kid at home gets the
+    very notebook a teacher hands out.
+    """
+    from calliope_lib.teach.course.student import student_lesson
 
     done: list[str] = []
     for folder in lesson_folders(source):
         target = work / folder.name
-        for item in sorted(folder.iterdir()):
-            if item.name.startswith(("meine_", ".")) or item.is_dir() or item.name in TEACHER_ONLY:
-                continue  # test recordings, checkpoints and the answer notes stay behind
-            dest = target / item.name
-            if dest.exists():
-                continue
-            if item.suffix == ".ipynb":
-                done.append(f"+ {dest} (Schülerfassung / student version)")
-                if not dry_run:
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    nbformat.write(student_version(item), str(dest))
-            else:
-                done.append(f"+ {dest}")
-                if not dry_run:
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(item, dest)
+        missing = [item for item in sorted(folder.iterdir())
+                   if _for_kids(item) and not (target / item.name).exists()]
+        for item in missing:
+            kind = " (Schülerfassung / student version)" if item.suffix == ".ipynb" else ""
+            done.append(f"+ {target / item.name}{kind}")
+        if dry_run or not missing:
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        needs_notebooks = any(item.suffix == ".ipynb" for item in missing)
+        with student_lesson(folder) if needs_notebooks else contextlib.nullcontext() as student:
+            for item in missing:
+                # A notebook comes from the student version, everything else as it is.
+                origin = student / item.name if item.suffix == ".ipynb" else item
+                shutil.copy2(origin, target / item.name)
     return done
 
 

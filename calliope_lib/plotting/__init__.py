@@ -4,8 +4,13 @@
   one figure with German labels and units, separate axes per unit, gaps as breaks.
 * :class:`LivePlot` (``board.record(..., live=True)``): the whole recording so far, growing
   while recording, with the latest values as large numbers.
+  :mod:`.screens` chooses where it draws, :mod:`.trace` keeps one channel's picture.
 * :mod:`.decimate`: min–max decimation (a million values drawn as a few thousand points).
 * :mod:`.style`: colours, line styles, labels, shared by both.
+
+Plots only read a :class:`~calliope_lib.recording.Recording` (its public reading API:
+``rec[name]``, ``rec.since(...)``, ``rec.units``, ``rec.gaps``); they never import the
+recording files or the sensors.
 
 Importing this package does not import matplotlib; that happens when something is drawn.
 """

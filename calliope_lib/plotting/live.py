@@ -43,22 +43,25 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import time
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from calliope_lib.messages import grading, language, note, t
+from calliope_lib.messages import grading, language, note, t, warn
 from calliope_lib.plotting import style
-from calliope_lib.plotting.decimate import MinMaxBins, band_path, break_at_gaps
+from calliope_lib.plotting.decimate import band_path
+from calliope_lib.plotting.screens import MODES, detect_mode, show_until_closed
+from calliope_lib.plotting.trace import Trace
+from calliope_lib.recording import units
+
+__all__ = ["MODES", "LivePlot", "detect_mode", "nice_ceiling", "show_until_closed"]
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from calliope_lib.recording.recording import Recording
 
-MODES = ("ipympl", "inline", "window", "agg", "none")
 #: Shortest time between two frames per mode (seconds): a screen refreshes ~60 times a
 #: second, an inline image travels through the notebook server, so fewer frames there.
 MIN_INTERVAL = {"ipympl": 1 / 15, "inline": 1 / 12, "window": 1 / 30, "agg": 0.0, "none": 0.0}
@@ -70,40 +73,6 @@ BURST = 0.5
 TEXT_INTERVAL = 0.25
 #: The time axis grows in these steps (times a power of ten): few full redraws.
 NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-
-
-def detect_mode() -> str:
-    """Where to draw: ``CALLIOPE_LIVE_PLOT``, else Jupyter (ipympl/inline), else a window."""
-    forced = os.environ.get("CALLIOPE_LIVE_PLOT", "").strip().lower()
-    if forced in MODES:
-        return forced
-    if grading():
-        return "none"  # nbgrader: no pictures while grading, they only cost time
-    if _in_jupyter_kernel():
-        import matplotlib
-
-        backend = matplotlib.get_backend().lower()
-        return "ipympl" if ("ipympl" in backend or backend == "widget") else "inline"
-    return "window" if _interactive_backend() else "none"
-
-
-def _in_jupyter_kernel() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def _interactive_backend() -> bool:
-    """True when matplotlib can open a desktop window (a GUI backend was found)."""
-    import matplotlib
-    from matplotlib.backends import BackendFilter, backend_registry
-
-    backend = matplotlib.get_backend().lower()  # resolves "auto": finds Tk/Qt, else Agg
-    interactive = {b.lower() for b in backend_registry.list_builtin(BackendFilter.INTERACTIVE)}
-    return backend in interactive and backend not in ("webagg", "nbagg")
 
 
 def nice_ceiling(value: float) -> float:
@@ -119,59 +88,6 @@ def nice_ceiling(value: float) -> float:
         if step * power >= value * (1 - 1e-12):
             return step * power
     return 10.0 * power
-
-
-class _Trace:
-    """One channel in the live view: its bins, its line and its latest-value texts."""
-
-    def __init__(self, name: str, nbins: int, span: float) -> None:
-        self.name = name
-        self.bins = MinMaxBins(nbins, span)
-        self.raw_t: list[np.ndarray] = []  # all values while they are fewer than the bins
-        self.raw_v: list[np.ndarray] = []
-        self.raw_n = 0
-        self.lo = math.inf  # value range seen (finite values only)
-        self.hi = -math.inf
-        self.latest: float | None = None
-        self.latest_t = 0.0
-        self.line: Any = None
-        self.band: Any = None
-        self.spread = 0.0  # mean height of the min–max band (draw order)
-        self.value_text: Any = None
-        self.axis_index = 0
-
-    def take(self, times: np.ndarray, values: np.ndarray) -> None:
-        if len(times) == 0:
-            return
-        self.bins.add(times, values)
-        if self.raw_n <= self.bins.nbins:
-            self.raw_t.append(times)
-            self.raw_v.append(values)
-            self.raw_n += len(times)
-        finite = values[np.isfinite(values)]
-        if len(finite):
-            self.lo = min(self.lo, float(finite.min()))
-            self.hi = max(self.hi, float(finite.max()))
-        self.latest = float(values[-1])
-        self.latest_t = float(times[-1])
-
-    @property
-    def dense(self) -> bool:
-        """More values than pixel columns: drawn as a min–max band instead of a line."""
-        return self.raw_n > self.bins.nbins
-
-    def points(self, gaps: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
-        """What to draw: every value while there are few, else the min–max bins."""
-        if self.raw_n <= self.bins.nbins:
-            if len(self.raw_t) > 1:  # keep one array each, not a growing list of pieces
-                self.raw_t = [np.concatenate(self.raw_t)]
-                self.raw_v = [np.concatenate(self.raw_v)]
-            x = self.raw_t[0] if self.raw_t else np.empty(0)
-            y = self.raw_v[0] if self.raw_v else np.empty(0)
-        else:
-            self.raw_t, self.raw_v = [], []
-            x, y = self.bins.points()
-        return break_at_gaps(x, y, gaps)
 
 
 class LivePlot:
@@ -204,7 +120,7 @@ class LivePlot:
         self._paused = False
         self._closed = False
         self._next = 0.0
-        self._traces: dict[str, _Trace] = {}
+        self._traces: dict[str, Trace] = {}
         self._layout: list[list[str]] = []
         self._axes: list[Any] = []
         self._xmax = 0.0
@@ -294,8 +210,6 @@ class LivePlot:
 
     def _fail(self, exc: BaseException) -> None:
         self._closed = True
-        from calliope_lib.messages import warn
-
         warn("live.failed", reason=f"{type(exc).__name__}: {exc}")
 
     # -- one frame ------------------------------------------------------------------------
@@ -335,7 +249,7 @@ class LivePlot:
         self._render()
         return True
 
-    def _set_band(self, trace: _Trace, scale: float) -> None:
+    def _set_band(self, trace: Trace, scale: float) -> None:
         """Many values: fill the band between each pixel column's min and max.
 
         The band is padded by half the line width, so a smooth signal looks like the thick
@@ -415,6 +329,8 @@ class LivePlot:
 
     def _build(self, names: list[str]) -> None:
         import matplotlib
+        from matplotlib.patches import PathPatch
+        from matplotlib.path import Path as MplPath
 
         rec = self.rec
         self._layout = style.group_channels(names, rec.units)
@@ -449,19 +365,14 @@ class LivePlot:
                 big = 22 if len(group) < 3 else 16
                 slot = 0
                 for position, name in enumerate(group):
-                    trace = old.get(name) or _Trace(name, pixels, span * 1.05)
+                    trace = old.get(name) or Trace(name, pixels, span * 1.05)
                     look = style.line_style(position)
                     colour = style.COLOURS[index % len(style.COLOURS)]
                     (trace.line,) = axis.plot([], [], color=colour, linestyle=look["linestyle"],
                                               animated=True)
-                    from matplotlib.patches import PathPatch
-                    from matplotlib.path import Path as MplPath
-
                     trace.band = PathPatch(MplPath(np.zeros((1, 2))), facecolor=colour,
                                            edgecolor="none", linewidth=0, animated=True)
                     axis.add_patch(trace.band)
-                    from calliope_lib.recording import units
-
                     axis.text(1.03, 1.0 - slot * step, units.label(name, self.lang),
                               transform=axis.transAxes, ha="left", va="top", color=colour,
                               fontsize=12, clip_on=False)
@@ -602,16 +513,3 @@ class LivePlot:
                 self._render()
             except Exception as exc:
                 self._fail(exc)
-
-
-def show_until_closed() -> None:
-    """Keep live-plot windows open until the user closes them (for command-line tools).
-
-    After ``board.record(..., live=True)`` in a script the window would vanish when the
-    program ends; call this to let the user look at the finished picture first.
-    """
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    if plt.get_fignums() and _interactive_backend() and matplotlib.get_backend():
-        plt.show(block=True)

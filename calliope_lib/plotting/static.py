@@ -31,6 +31,7 @@ from calliope_lib.errors import InvalidParameter
 from calliope_lib.messages import language, t
 from calliope_lib.plotting import style
 from calliope_lib.plotting.decimate import break_at_gaps, minmax
+from calliope_lib.recording import units
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -197,8 +198,6 @@ def _draw_channel(axis: "Axes", rec: "Recording", name: str, index: int, positio
     """One channel's line: colour by ``index`` in the figure, line style and marker by
     ``position`` on its axes (the first line of each axes is solid: a dashed noisy signal is
     hard to read, and channels on different axes are told apart by the axis label)."""
-    from calliope_lib.recording import units
-
     channel = rec[name]
     times, values = channel.times, channel.values
     if len(times) > DECIMATE_ABOVE:

@@ -28,8 +28,8 @@ import math
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
+from calliope_lib.messages import language, register, t, with_decimal_mark
 from calliope_lib.recording import units
-from calliope_lib.messages import language, register, t
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; the order
 # puts the darkest, most different colours first (they survive a weak projector best).
@@ -73,6 +73,8 @@ register({
         "de": "Messung vom {date} um {time} Uhr",
         "en": "Recording of {date}, {time}",
     },
+    # strftime patterns: 26.11.2026 in German, ISO 8601 (2026-11-26) in English
+    "plot.date_format": {"de": "%d.%m.%Y", "en": "%Y-%m-%d"},
     "plot.no_data": {"de": "Noch keine Messwerte", "en": "No values yet"},
     "plot.gap": {"de": "Verbindung unterbrochen", "en": "Connection lost"},
     "live.elapsed": {"de": "Messung läuft: {time}", "en": "Recording: {time}"},
@@ -103,8 +105,11 @@ def line_style(index: int) -> dict[str, Any]:
 
 
 def decimal_text(text: str, lang: str | None = None) -> str:
-    """Use a decimal comma in German (``"21.5"`` -> ``"21,5"``)."""
-    return text.replace(".", ",") if (lang or language()) == "de" else text
+    """Use a decimal comma in German (``"21.5"`` -> ``"21,5"``).
+
+    The same as :func:`calliope_lib.messages.with_decimal_mark` (kept under this name).
+    """
+    return with_decimal_mark(text, lang)
 
 
 def format_value(value: float | None, unit: str = "", lang: str | None = None) -> str:
@@ -200,8 +205,7 @@ def title_of(metadata: Mapping[str, Any], lang: str | None = None) -> str:
         when = datetime.fromisoformat(str(start))
     except ValueError:
         return ""
-    lang = lang or language()
-    date = when.strftime("%d.%m.%Y") if lang == "de" else when.strftime("%Y-%m-%d")
+    date = when.strftime(t("plot.date_format", lang))
     return t("plot.title_start", lang, date=date, time=when.strftime("%H:%M"))
 
 
@@ -209,16 +213,15 @@ def tick_formatter(lang: str | None = None) -> Any:
     """A matplotlib tick formatter that writes ``2,5`` in German (``2.5`` in English)."""
     from matplotlib.ticker import ScalarFormatter
 
-    comma = (lang or language()) == "de"
+    # Chosen once, when the axes are made: a plot does not change language halfway.
+    lang = lang or language()
 
     class DecimalCommaFormatter(ScalarFormatter):
         def __call__(self, x: float, pos: int | None = None) -> str:
-            text = super().__call__(x, pos)
-            return text.replace(".", ",") if comma else text
+            return with_decimal_mark(super().__call__(x, pos), lang)
 
         def get_offset(self) -> str:
-            text = super().get_offset()
-            return text.replace(".", ",") if comma else text
+            return with_decimal_mark(super().get_offset(), lang)
 
     formatter = DecimalCommaFormatter(useOffset=False)
     formatter.set_powerlimits((-4, 6))

@@ -28,9 +28,32 @@ class Row(NamedTuple):
 
 
 class Hello(NamedTuple):
-    """The firmware's ``$HELLO`` line: ``fields`` holds ``proto``, ``fw``, ``board``..."""
+    """The firmware's ``$HELLO`` line: ``fields`` holds ``proto``, ``fw``, ``board``...
+
+    Read by :mod:`calliope_lib.protocol.hello`; the properties name the fields every host
+    needs, None when the board did not send them.
+
+    >>> Hello({"proto": "1", "fw": "0.1.0", "board": "calliope-mini-1"}).firmware
+    '0.1.0'
+    """
 
     fields: dict[str, str]
+
+    @property
+    def firmware(self) -> str | None:
+        """The firmware version (``fw=``), e.g. ``"0.1.0"``."""
+        return self.fields.get("fw")
+
+    @property
+    def board(self) -> str | None:
+        """The board kind the firmware reports (``board=``), e.g. ``"calliope-mini-3"``."""
+        return self.fields.get("board")
+
+    @property
+    def proto(self) -> int | None:
+        """The protocol version (``proto=``) as a number, None if missing or not a number."""
+        value = self.fields.get("proto", "")
+        return int(value) if value.isdigit() else None
 
 
 class Reply(NamedTuple):

@@ -1,7 +1,8 @@
-"""Both ends of the firmware protocol in ``calliope_lib/firmware/PROTOCOL.md``, as pure functions.
+"""Both ends of the firmware protocol in ``calliope_lib/protocol/PROTOCOL.md``, as pure functions.
 
-The host uses the ``command_*`` encoders and :func:`parse_reply_fields`; the simulated board
-uses :func:`format_data_line` and friends, so host and simulator cannot drift apart.
+The host encodes its commands with :func:`command`; the simulated board formats its answers
+and data lines with :func:`format_data_line` and friends, so host and simulator cannot drift
+apart. The ``$HELLO`` line has its own module, :mod:`calliope_lib.protocol.hello`.
 
 >>> command("cols", ["temperature", "light"])
 b'cols temperature,light\\n'
@@ -14,10 +15,11 @@ from __future__ import annotations
 import math
 from typing import Iterable, Sequence
 
-from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION
+# The hello line has its own module; its names and the versions stay reachable here, so the
+# simulated board finds everything it sends in one place.
+from calliope_lib.protocol.hello import MAGIC, format_hello, parse_fields  # noqa: F401
+from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION  # noqa: F401
 
-#: The word after ``$HELLO`` that marks our firmware among other programs' output.
-MAGIC = "calliope-lab"
 #: ``$D`` sequence numbers wrap from this value - 1 back to 0.
 SEQ_MODULO = 1_000_000
 #: Allowed period between data lines, in milliseconds.
@@ -57,29 +59,12 @@ def format_data_line(seq: int, board_ms: int, values: Sequence[float]) -> str:
     return f"$D {seq % SEQ_MODULO} {board_ms} " + ",".join(format_value(v) for v in values)
 
 
-def format_hello(board: str, fw: str = FIRMWARE_VERSION, **extra: str) -> str:
-    """The ``$HELLO`` line (without line end)."""
-    fields = " ".join(f"{k}={v}" for k, v in extra.items())
-    line = f"$HELLO {MAGIC} proto={PROTOCOL_VERSION} fw={fw} board={board}"
-    return f"{line} {fields}" if fields else line
-
-
 def format_ok(cmd: str, text: str = "") -> str:
     return f"$OK {cmd} {text}" if text else f"$OK {cmd}"
 
 
 def format_err(cmd: str, reason: str) -> str:
     return f"$ERR {cmd} {reason}"
-
-
-def parse_fields(text: str) -> dict[str, str]:
-    """``"proto=1 fw=0.1.0 board=x"`` -> ``{"proto": "1", "fw": "0.1.0", "board": "x"}``."""
-    fields: dict[str, str] = {}
-    for word in text.split():
-        key, sep, value = word.partition("=")
-        if sep:
-            fields[key] = value
-    return fields
 
 
 def lost_between(previous_seq: int | None, seq: int) -> int:

@@ -35,8 +35,9 @@ import math
 import re
 from collections import deque
 
-from calliope_lib.protocol.events import BadLine, BoardMessage, Columns, Event, Hello, Reply, Row
-from calliope_lib.protocol.firmware import MAGIC, SEQ_MODULO, parse_fields
+from calliope_lib.protocol.events import BadLine, BoardMessage, Columns, Event, Reply, Row
+from calliope_lib.protocol.firmware import SEQ_MODULO
+from calliope_lib.protocol.hello import parse_hello
 
 #: Longer lines are not data (MakeCode's chart viewer cuts at 255; our lines stay far below).
 MAX_LINE = 1024
@@ -364,10 +365,10 @@ class StreamParser:
             self._fw_columns = tuple(name for name in rest.strip().split(",") if name)
             return Columns(self._fw_columns)
         if word == "$HELLO":
-            magic, _, fields = rest.partition(" ")
-            if magic == MAGIC:
-                self._last_seq = None
-                return Hello(parse_fields(fields))
+            hello = parse_hello(line)
+            if hello is not None:
+                self._last_seq = None  # a hello means the board (re)started: new numbering
+                return hello
         if word == "$D":
             return self._bad("columns_mismatch", line[:40])
         return self._bad("unreadable", line[:40])

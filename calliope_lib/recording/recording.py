@@ -26,7 +26,7 @@ import numpy as np
 
 from calliope_lib.recording import units
 from calliope_lib.errors import UnknownChannel
-from calliope_lib.messages import language
+from calliope_lib.messages import register, t
 
 if TYPE_CHECKING:  # only for type checkers: keep pandas/matplotlib out of import time
     import pandas
@@ -79,14 +79,22 @@ class Channel:
         return f"<Channel {self.name}: {len(self)} Werte{unit}>"
 
 
+_SUMMARY_COLUMNS = ("channel", "count", "min", "max", "mean", "unit")
+register({
+    "summary.channel": {"de": "Kanal", "en": "Channel"},
+    "summary.count": {"de": "Anzahl", "en": "Count"},
+    "summary.min": {"de": "Minimum", "en": "Minimum"},
+    "summary.max": {"de": "Maximum", "en": "Maximum"},
+    "summary.mean": {"de": "Mittelwert", "en": "Mean"},
+    "summary.unit": {"de": "Einheit", "en": "Unit"},
+})
+
+
 class Summary(dict):
     """Per channel ``{"count", "min", "max", "mean", "unit"}``; prints as a small table."""
 
     def _rows(self) -> list[tuple[str, ...]]:
-        de = language() == "de"
-        head = ("Kanal", "Anzahl", "Minimum", "Maximum", "Mittelwert", "Einheit") if de else (
-            "Channel", "Count", "Minimum", "Maximum", "Mean", "Unit")
-        rows = [head]
+        rows = [tuple(t(f"summary.{column}") for column in _SUMMARY_COLUMNS)]
         for name, s in self.items():
             rows.append((name, str(s["count"]), _fmt(s["min"]), _fmt(s["max"]),
                          _fmt(s["mean"]), s["unit"]))
@@ -312,6 +320,9 @@ class Recording:
         return f"<Recording {self.duration:.1f} s: {parts}>"
 
     # -- conversions, files and pictures --------------------------------------------------
+    # Conveniences for a kid's notebook (``rec.plot()``). Data flows one way, from the
+    # recording to files, sensors and pictures: those modules import this one, so these
+    # methods import them only when called (lazily), never at import time.
     def convert(self, channel: str, sensor: Callable[[Any], Any], name: str | None = None) -> str:
         """Add a channel converted by a DIY ``sensor`` (see :mod:`calliope_lib.sensors`).
 
@@ -330,7 +341,7 @@ class Recording:
         The file starts with a few ``#`` lines (format, board, start time, units) that
         :func:`calliope_lib.load` reads back; pandas skips them with ``comment="#"``.
         """
-        from calliope_lib.recording.files import save_recording
+        from calliope_lib.recording.writing import save_recording  # writing imports this module
 
         return save_recording(self, path, dialect=dialect)
 
@@ -348,6 +359,6 @@ class Recording:
 
     def to_pandas(self, form: str = "long") -> "pandas.DataFrame":
         """A pandas DataFrame: ``form="long"`` (time, channel, value) or ``"wide"``."""
-        from calliope_lib.recording.files import to_pandas
+        from calliope_lib.recording.table import to_pandas
 
         return to_pandas(self, form=form)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 
-from calliope_lib.messages import language
+from calliope_lib.messages import register, t
 
-# channel -> (unit, German name, English name)
+# channel -> (unit, German name, English name): the one table; the names are registered as
+# texts (``channel.temperature``) below, so they are looked up like every other sentence.
 STANDARD_CHANNELS: dict[str, tuple[str, str, str]] = {
     "temperature": ("°C", "Temperatur", "Temperature"),
     # Light through the LED matrix: 0..255, no physical unit (it is not lux).
@@ -33,7 +34,8 @@ STANDARD_CHANNELS: dict[str, tuple[str, str, str]] = {
 _PIN = re.compile(r"^(p|c)(\d+)$")
 _TOUCH = re.compile(r"^touch_(p\d+|logo)$")
 
-TIME_LABEL = {"de": "Zeit", "en": "Time"}
+register({f"channel.{name}": {"de": de, "en": en}
+          for name, (_unit, de, en) in STANDARD_CHANNELS.items()})
 
 
 def unit_of(channel: str) -> str:
@@ -50,12 +52,19 @@ def unit_of(channel: str) -> str:
 
 
 def label(channel: str, lang: str | None = None) -> str:
-    """A readable name for plots and tables (``"Temperatur"``, ``"Pin P1 (0–1023)"``)."""
-    lang = lang or language()
+    """A readable name for plots and tables (``"Temperatur"``, ``"Pin P1 (0–1023)"``).
+
+    ``lang``: ``"de"`` or ``"en"``; default from :func:`calliope_lib.messages.language`.
+    A kid's own channel keeps its own name; a board's prefix is kept in front.
+
+    >>> label("acceleration_x", lang="en")
+    'Acceleration x'
+    >>> label("kim.p1"), label("feuchte")
+    ('kim: Pin P1 (0–1023)', 'feuchte')
+    """
     prefix, _, base = channel.rpartition(".")
-    entry = STANDARD_CHANNELS.get(base)
-    if entry is not None:
-        name = entry[1] if lang == "de" else entry[2]
+    if base in STANDARD_CHANNELS:
+        name = t(f"channel.{base}", lang)
     elif (match := _PIN.match(base)) is not None:
         name = f"Pin {match.group(1).upper()}{match.group(2)} (0–1023)"
     elif (match := _TOUCH.match(base)) is not None:

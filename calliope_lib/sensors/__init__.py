@@ -39,7 +39,7 @@ from calliope_lib.sensors.convert import (
 from calliope_lib.sensors.divider import VoltageDivider
 from calliope_lib.sensors.ldr import LDR, LightSensor
 from calliope_lib.sensors.moisture import MoistureProbe
-from calliope_lib.sensors.parts import color_bands, ohms_text, resistor
+from calliope_lib.sensors.parts import band_digits, color_bands, ohms_text, resistor, resistor_bands
 from calliope_lib.sensors.solar import SolarCell, energy_mwh
 from calliope_lib.sensors.thermistor import Thermistor
 
@@ -56,12 +56,14 @@ __all__ = [
     "Thermistor",
     "V_SUPPLY",
     "VoltageDivider",
+    "band_digits",
     "color_bands",
     "convert_channel",
     "energy_mwh",
     "load_calibration",
     "ohms_text",
     "resistor",
+    "resistor_bands",
     "save_calibration",
     "sensor_from_dict",
 ]

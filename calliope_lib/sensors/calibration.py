@@ -161,6 +161,15 @@ class Calibration(Sensor):
         return self._finish(self.slope * arr + self.offset, 0, 0)
 
     def _convert(self, raw: np.ndarray) -> np.ndarray:
+        return self.line(raw)
+
+    def line(self, raw: np.ndarray) -> np.ndarray:
+        """The straight line alone, ``slope · raw + offset``, on a float array: no rails, no
+        clamping. For sensors built on a calibration (the moisture probe).
+
+        >>> Calibration.two_point((300, 0.0), (700, 100.0)).line(np.array([500.0]))
+        array([50.])
+        """
         return self.slope * raw + self.offset
 
     def _clamp(self, values: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -172,6 +181,18 @@ class Calibration(Sensor):
         return np.clip(values, lo, hi), int(np.count_nonzero(low)), int(np.count_nonzero(high))
 
     def _finish(self, values: np.ndarray, at_zero: int, at_max: int) -> Converted:
+        return self.clamp_to_limits(values, at_zero, at_max)
+
+    def clamp_to_limits(self, values: np.ndarray, at_zero: int = 0, at_max: int = 0) -> Converted:
+        """The last step of :meth:`convert`: clamp ``values`` to ``limits`` and count how many
+        were below / above (``clamped_low``, ``clamped_high``, also kept on the calibration).
+        ``at_zero``/``at_max``: raw readings at the rails, counted by the caller.
+
+        >>> done = Calibration.two_point((300, 0.0), (700, 100.0), limits=(0, 100)).clamp_to_limits(
+        ...     np.array([-5.0, 50.0, 120.0]))
+        >>> done.values, done.clamped_low, done.clamped_high
+        (array([  0.,  50., 100.]), 1, 1)
+        """
         values, low, high = self._clamp(values)
         self.clamped_low, self.clamped_high = low, high
         self.clamped = low + high

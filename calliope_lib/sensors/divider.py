@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from calliope_lib.messages import language
+from calliope_lib.messages import t
 from calliope_lib.sensors.base import ADC_MAX, V_SUPPLY, RawLike, Sensor, SensorParameterError, as_array, clip_raw
 from calliope_lib.sensors.base import give_back, positive
 from calliope_lib.sensors.parts import ohms_text, resistor
@@ -84,9 +84,18 @@ class VoltageDivider(Sensor):
         return self(raw)
 
     def _convert(self, raw: np.ndarray) -> np.ndarray:
-        return self._resistance(raw)
+        return self.ohms_from_raw(raw)
 
-    def _resistance(self, raw: np.ndarray) -> np.ndarray:
+    def ohms_from_raw(self, raw: np.ndarray) -> np.ndarray:
+        """The divider formula alone: the sensor's resistance in Ω for a float array of raw
+        values strictly between 0 and 1023 (no checks, no NaN for the rails).
+
+        For sensors built on a divider (NTC, LDR), which have already set the rails aside;
+        for a kid's own raw readings use :meth:`resistance`.
+
+        >>> VoltageDivider(r_series=10_000).ohms_from_raw(np.array([341.0]))
+        array([5000.])
+        """
         # raw is already free of 0/1023 here (Sensor.convert replaced them), so no division by 0.
         if self.wiring == "to_ground":
             return self.r_series * raw / (ADC_MAX - raw)
@@ -98,6 +107,7 @@ class VoltageDivider(Sensor):
         return give_back(self._raw(arr), ohms)
 
     def _raw(self, ohms: np.ndarray) -> np.ndarray:
+        # The arrays-only half of raw_from_resistance (public callers go through that one).
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.wiring == "to_ground":
                 share = ohms / (self.r_series + ohms)
@@ -125,15 +135,13 @@ class VoltageDivider(Sensor):
 
 
 def wiring_text(sensor_name: str, r_series: float, wiring: str, lang: str | None = None) -> str:
-    """The three wires of a divider sensor in words, for docstrings and worksheets."""
-    lang = lang or language()
-    r = ohms_text(r_series, lang)
-    if lang == "de":
-        if wiring == "to_ground":
-            return (
-                f"3,3 V -> Widerstand {r} -> Pin (z. B. P1) -> {sensor_name} -> GND"
-            )
-        return f"3,3 V -> {sensor_name} -> Pin (z. B. P1) -> Widerstand {r} -> GND"
-    if wiring == "to_ground":
-        return f"3.3 V -> resistor {r} -> pin (e.g. P1) -> {sensor_name} -> GND"
-    return f"3.3 V -> {sensor_name} -> pin (e.g. P1) -> resistor {r} -> GND"
+    """The three wires of a divider sensor in words, for docstrings and worksheets.
+
+    ``wiring`` is ``"to_ground"`` (sensor between pin and GND) or ``"to_supply"`` (sensor
+    between 3.3 V and pin).
+
+    >>> wiring_text("LDR", 10_000, "to_ground", lang="en")
+    '3.3 V -> resistor 10 kΩ -> pin (e.g. P1) -> LDR -> GND'
+    """
+    key = "wiring.to_ground" if wiring == "to_ground" else "wiring.to_supply"
+    return t(key, lang, ohms=ohms_text(r_series, lang), sensor=sensor_name)

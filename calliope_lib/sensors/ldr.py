@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from calliope_lib.messages import language
+from calliope_lib.messages import t
 from calliope_lib.sensors.base import RawLike, Sensor, as_array, give_back, positive
 from calliope_lib.sensors.divider import VoltageDivider, wiring_text
 from calliope_lib.sensors.parts import ohms_text, resistor
@@ -110,26 +110,19 @@ class LightSensor(Sensor):
         return self.r10 * (lux / E_REF) ** (-self.gamma)
 
     def _convert(self, raw: np.ndarray) -> np.ndarray:
-        return self._lux(self.divider._resistance(raw))
+        return self._lux(self.divider.ohms_from_raw(raw))
 
     def to_raw(self, quantity: RawLike) -> Any:
         """The raw value (unquantised, 0..1023) at ``quantity`` lux."""
         arr = as_array(quantity)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ohms = np.where(arr > 0, self._resistance(np.where(arr > 0, arr, 1.0)), np.inf)
-            raw = self.divider._raw(np.where(np.isnan(arr), np.nan, ohms))
+            raw = self.divider.raw_from_resistance(np.where(np.isnan(arr), np.nan, ohms))
         return give_back(raw, quantity)
 
     @property
     def parts(self) -> list[str]:
-        de = language() == "de"
-        ldr = (
-            f"Fotowiderstand GL5528 (LDR, etwa {ohms_text(self.r10)} bei 10 lx)"
-            if de
-            else f"Light-dependent resistor GL5528 (LDR, about {ohms_text(self.r10)} at 10 lx)"
-        )
-        return [ldr, resistor(self.r_series), "3 Kabel (Krokodilklemmen)" if de else
-                "3 wires (crocodile clips)"]
+        return [t("part.ldr", ohms=ohms_text(self.r10)), resistor(self.r_series), t("part.wires")]
 
     def wiring_text(self, lang: str | None = None) -> str:
         """How to wire it, in one line (German by default)."""

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from calliope_lib.messages import language
+import numpy as np
+
+from calliope_lib.messages import t
 from calliope_lib.sensors.base import Converted, RawLike, Sensor, SensorParameterError, finite, positive
 from calliope_lib.sensors.calibration import Calibration
 from calliope_lib.sensors.divider import VoltageDivider, check_wiring, wiring_text
@@ -74,11 +76,13 @@ class MoistureProbe(Sensor):
         self.clamped_high = 0
         self._seal()
 
-    def _convert(self, raw):  # type: ignore[no-untyped-def]
-        return self.calibration._convert(raw)
+    # The probe is a two-point calibration (dry -> 0 %, wet -> 100 %) clamped to 0..100 %:
+    # the two steps of Sensor.convert hand over to that calibration.
+    def _convert(self, raw: np.ndarray) -> np.ndarray:
+        return self.calibration.line(raw)
 
-    def _finish(self, values, at_zero: int, at_max: int) -> Converted:  # type: ignore[no-untyped-def]
-        done = self.calibration._finish(values, at_zero, at_max)
+    def _finish(self, values: np.ndarray, at_zero: int, at_max: int) -> Converted:
+        done = self.calibration.clamp_to_limits(values, at_zero, at_max)
         self.clamped_low, self.clamped_high = done.clamped_low, done.clamped_high
         self.clamped = done.clamped_low + done.clamped_high
         return done
@@ -94,17 +98,11 @@ class MoistureProbe(Sensor):
 
     @property
     def parts(self) -> list[str]:
-        de = language() == "de"
-        nails = ("2 verzinkte Nägel (etwa 5 cm) oder 2 abisolierte Drähte" if de
-                 else "2 galvanised nails (about 5 cm) or 2 stripped wires")
-        return [nails, resistor(self.r_series), "3 Kabel (Krokodilklemmen)" if de else
-                "3 wires (crocodile clips)", "ein Blumentopf mit Erde" if de else
-                "a flower pot with soil"]
+        return [t("part.nails"), resistor(self.r_series), t("part.wires"), t("part.flower_pot")]
 
     def wiring_text(self, lang: str | None = None) -> str:
         """How to wire it, in one line (German by default)."""
-        nails = "Nagel-Sonde" if (lang or language()) == "de" else "nail probe"
-        return wiring_text(nails, self.r_series, self.wiring, lang)
+        return wiring_text(t("wiring.nail_probe", lang), self.r_series, self.wiring, lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "MoistureProbe", "dry": self.dry, "wet": self.wet,

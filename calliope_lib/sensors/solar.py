@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from calliope_lib.messages import language
+from calliope_lib.messages import t
 from calliope_lib.sensors.base import ADC_MAX, V_SUPPLY, RawLike, Sensor, SensorParameterError, as_array, clip_raw
 from calliope_lib.sensors.base import give_back, positive
 from calliope_lib.sensors.parts import ohms_text, resistor
@@ -120,32 +120,21 @@ class SolarCell(Sensor):
 
     @property
     def parts(self) -> list[str]:
-        de = language() == "de"
-        items = [
-            f"Mini-Solarzelle {self.panel}" if de else f"Mini solar panel {self.panel}",
-            resistor(self.r_load) + (" als Last (mind. 0,25 W)" if de else
-                                     " as load (at least 0.25 W)"),
-        ]
+        items = [t("part.solar_panel", panel=self.panel),
+                 t("part.solar_load", resistor=resistor(self.r_load))]
         if self.divider is not None:
             r_top, r_bottom = self.divider
-            word = "Spannungsteiler" if de else "divider"
-            items.append(f"{word}: {resistor(r_top)} + {resistor(r_bottom)}")
-        items.append("3 Kabel (Krokodilklemmen)" if de else "3 wires (crocodile clips)")
+            items.append(t("part.solar_divider", top=resistor(r_top), bottom=resistor(r_bottom)))
+        items.append(t("part.wires"))
         return items
 
     def wiring_text(self, lang: str | None = None) -> str:
         """How to wire it, in one line (German by default)."""
-        de = (lang or language()) == "de"
         load = ohms_text(self.r_load, lang)
         if self.divider is None:
-            return (f"Solarzelle + -> P1; Widerstand {load} zwischen Solarzelle + und -; "
-                    "Solarzelle - -> GND") if de else (
-                f"panel + -> P1; resistor {load} between panel + and -; panel - -> GND")
+            return t("wiring.solar", lang, load=load)
         top, bottom = (ohms_text(r, lang) for r in self.divider)
-        return (f"Solarzelle + -> {top} -> P1 -> {bottom} -> GND; Widerstand {load} zwischen "
-                "Solarzelle + und -; Solarzelle - -> GND") if de else (
-            f"panel + -> {top} -> P1 -> {bottom} -> GND; resistor {load} between panel + and -;"
-            " panel - -> GND")
+        return t("wiring.solar_divider", lang, load=load, top=top, bottom=bottom)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "SolarCell", "r_load": self.r_load,

@@ -184,5 +184,53 @@ register(
                 "(see .clamped)."
             ),
         },
+        # --- parts lists (``sensor.parts``) and wiring in one line (``wiring_text()``) ------
+        "part.wires": {"de": "3 Kabel (Krokodilklemmen)", "en": "3 wires (crocodile clips)"},
+        "part.nails": {
+            "de": "2 verzinkte Nägel (etwa 5 cm) oder 2 abisolierte Drähte",
+            "en": "2 galvanised nails (about 5 cm) or 2 stripped wires",
+        },
+        "part.flower_pot": {"de": "ein Blumentopf mit Erde", "en": "a flower pot with soil"},
+        "part.ntc_beta": {
+            "de": "NTC-Thermistor {ohms}, B = {beta} K",
+            "en": "NTC thermistor {ohms}, B = {beta} K",
+        },
+        "part.ntc_steinhart_hart": {
+            "de": "NTC-Thermistor (Steinhart-Hart kalibriert)",
+            "en": "NTC thermistor (Steinhart-Hart calibrated)",
+        },
+        "part.ldr": {
+            "de": "Fotowiderstand GL5528 (LDR, etwa {ohms} bei 10 lx)",
+            "en": "Light-dependent resistor GL5528 (LDR, about {ohms} at 10 lx)",
+        },
+        "part.solar_panel": {"de": "Mini-Solarzelle {panel}", "en": "Mini solar panel {panel}"},
+        "part.solar_load": {
+            "de": "{resistor} als Last (mind. 0,25 W)",
+            "en": "{resistor} as load (at least 0.25 W)",
+        },
+        "part.solar_divider": {
+            "de": "Spannungsteiler: {top} + {bottom}",
+            "en": "divider: {top} + {bottom}",
+        },
+        "wiring.nail_probe": {"de": "Nagel-Sonde", "en": "nail probe"},
+        "wiring.to_ground": {
+            "de": "3,3 V -> Widerstand {ohms} -> Pin (z. B. P1) -> {sensor} -> GND",
+            "en": "3.3 V -> resistor {ohms} -> pin (e.g. P1) -> {sensor} -> GND",
+        },
+        "wiring.to_supply": {
+            "de": "3,3 V -> {sensor} -> Pin (z. B. P1) -> Widerstand {ohms} -> GND",
+            "en": "3.3 V -> {sensor} -> pin (e.g. P1) -> resistor {ohms} -> GND",
+        },
+        "wiring.solar": {
+            "de": "Solarzelle + -> P1; Widerstand {load} zwischen Solarzelle + und -; "
+                  "Solarzelle - -> GND",
+            "en": "panel + -> P1; resistor {load} between panel + and -; panel - -> GND",
+        },
+        "wiring.solar_divider": {
+            "de": "Solarzelle + -> {top} -> P1 -> {bottom} -> GND; Widerstand {load} zwischen "
+                  "Solarzelle + und -; Solarzelle - -> GND",
+            "en": "panel + -> {top} -> P1 -> {bottom} -> GND; resistor {load} between panel + "
+                  "and -; panel - -> GND",
+        },
     }
 )

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from calliope_lib.messages import language
+from calliope_lib.messages import t
 from calliope_lib.sensors.base import RawLike, Sensor, SensorParameterError, as_array, finite, give_back, positive
 from calliope_lib.sensors.divider import VoltageDivider, wiring_text
 from calliope_lib.sensors.parts import ohms_text, resistor
@@ -186,28 +186,23 @@ class Thermistor(Sensor):
         return np.where(celsius > -KELVIN, np.exp(log_r), np.nan)
 
     def _convert(self, raw: np.ndarray) -> np.ndarray:
-        return self._temperature(self.divider._resistance(raw))
+        return self._temperature(self.divider.ohms_from_raw(raw))
 
     def to_raw(self, quantity: RawLike) -> Any:
         """The raw value (unquantised, 0..1023) this thermistor gives at ``quantity`` °C."""
         arr = as_array(quantity)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            raw = self.divider._raw(self._resistance(arr))
+            raw = self.divider.raw_from_resistance(self._resistance(arr))
         return give_back(raw, quantity)
 
     # --- description ----------------------------------------------------------------------------
     @property
     def parts(self) -> list[str]:
-        de = language() == "de"
-        r0 = ohms_text(self.r_nominal)
         if self.model == "beta":
-            ntc = f"NTC-Thermistor {r0}, B = {self.beta:g} K" if de else (
-                f"NTC thermistor {r0}, B = {self.beta:g} K")
+            ntc = t("part.ntc_beta", ohms=ohms_text(self.r_nominal), beta=f"{self.beta:g}")
         else:
-            ntc = "NTC-Thermistor (Steinhart-Hart kalibriert)" if de else (
-                "NTC thermistor (Steinhart-Hart calibrated)")
-        return [ntc, resistor(self.r_series), "3 Kabel (Krokodilklemmen)" if de else
-                "3 wires (crocodile clips)"]
+            ntc = t("part.ntc_steinhart_hart")
+        return [ntc, resistor(self.r_series), t("part.wires")]
 
     def wiring_text(self, lang: str | None = None) -> str:
         """How to wire it, in one line (German by default)."""

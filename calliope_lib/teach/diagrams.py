@@ -2,27 +2,26 @@
 
 One function per lesson sensor returns a :class:`schemdraw.Drawing`; the lesson notebooks and the
 printed worksheets call the *same* functions, so the picture on paper and on screen cannot drift
-apart. The wiring facts themselves (which pin, which resistor) live once in :data:`WIRING`, a
-table a lesson can import too::
+apart. What goes where (which pin, which resistor) is not decided here: it is read from
+:data:`calliope_lib.teach.wiring.WIRING`, the data the parts lists use too::
 
-    >>> from calliope_lib.teach.diagrams import WIRING, show
-    >>> WIRING["thermistor"].pin
-    'P1'
+    >>> from calliope_lib.teach.diagrams import show
     >>> show("thermistor")          # in a notebook: the wiring picture  # doctest: +SKIP
     >>> thermistor_divider().save("thermistor.svg")                      # doctest: +SKIP
 
-Pin names are the ones printed on the board: the six big ring pads of the star-shaped
-Calliope mini are ``+`` (3 V supply), ``-`` (GND) and P0-P3. Only P1 and P2 read analog values on
-every board version (on 1.x/2.x P0 and P3 are digital only), so every DIY sensor here uses P1.
+The wiring names (``WIRING``, ``Part``, ``resistor_bands``...) can still be imported from here,
+as older lessons do.
 
 schemdraw is imported only inside the functions: ``import calliope_lib`` stays fast.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
+
+from calliope_lib.teach.wiring import (LESSON_DIAGRAMS, PAD_3V, PAD_GND, WIRING, Part, Wiring,
+                                       format_ohms, resistor_bands)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     import schemdraw
@@ -46,204 +45,6 @@ __all__ = [
     "svg",
     "show",
 ]
-
-# Labels for the board's pads. The pads say "+" and "-"; the pin names say 3V and GND.
-PAD_3V = "3V (+)"
-PAD_GND = "GND (−)"
-
-
-# --------------------------------------------------------------------------------------------
-# The wiring facts, once
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Part:
-    """One line of a parts list.
-
-    ``ohms`` is set for resistors: the worksheet then spells out the colour bands
-    (see :func:`resistor_bands`).
-    """
-
-    name: str  # German, as a kid reads it: "Widerstand"
-    quantity: int = 1
-    value: str = ""  # "10 kΩ", "B = 3950"
-    ohms: float | None = None  # a plain resistor's value -> colour bands
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Wiring:
-    """How one sensor is connected to the Calliope mini.
-
-    ``connections`` are (from, to) pairs in words a kid can follow with crocodile clips;
-    the numbers (``series_ohms`` ...) are what :mod:`calliope_lib.sensors` needs to convert
-    raw pin values.
-    """
-
-    key: str
-    lesson: int
-    title: str
-    pin: str | None  # the analog pin read, None for built-in sensors
-    parts: tuple[Part, ...]
-    connections: tuple[tuple[str, str], ...] = ()
-    series_ohms: float | None = None  # the fixed resistor of the divider
-    # Where the sensor sits in the divider, in calliope_lib.sensors' words: "to_ground"
-    # (sensor between pin and GND) or "to_supply" (sensor between 3V and pin).
-    wiring: str | None = None
-    extra: dict[str, float] = field(default_factory=dict)
-
-
-_BOARD = Part("Calliope mini mit USB-Kabel", 1)
-_CLIPS = "Krokodilkabel"
-
-WIRING: dict[str, Wiring] = {
-    "builtin": Wiring(
-        key="builtin",
-        lesson=1,
-        title="Eingebaute Sensoren: Temperatur und Licht",
-        pin=None,
-        parts=(_BOARD,),
-    ),
-    "thermistor": Wiring(
-        key="thermistor",
-        lesson=2,
-        title="NTC-Thermistor im Spannungsteiler",
-        pin="P1",
-        parts=(
-            _BOARD,
-            Part("NTC-Thermistor", 1, "10 kΩ bei 25 °C, B = 3950"),
-            Part("Widerstand", 1, "10 kΩ", ohms=10_000),
-            Part(_CLIPS, 4),
-        ),
-        connections=(
-            (PAD_3V, "Widerstand 10 kΩ, Bein 1"),
-            ("Widerstand 10 kΩ, Bein 2", "P1 und Thermistor, Bein 1"),
-            ("Thermistor, Bein 2", PAD_GND),
-        ),
-        series_ohms=10_000,
-        wiring="to_ground",
-        extra={"r25_ohms": 10_000, "beta": 3950},
-    ),
-    "ldr": Wiring(
-        key="ldr",
-        lesson=3,
-        title="Fotowiderstand (LDR) im Spannungsteiler",
-        pin="P1",
-        parts=(
-            _BOARD,
-            Part("Fotowiderstand (LDR)", 1, "GL5528"),
-            Part("Widerstand", 1, "10 kΩ", ohms=10_000),
-            Part(_CLIPS, 4),
-        ),
-        connections=(
-            (PAD_3V, "LDR, Bein 1"),
-            ("LDR, Bein 2", "P1 und Widerstand 10 kΩ, Bein 1"),
-            ("Widerstand 10 kΩ, Bein 2", PAD_GND),
-        ),
-        series_ohms=10_000,
-        # Same as calliope_lib.sensors.LightSensor and the simulator: brighter -> bigger value.
-        wiring="to_supply",
-    ),
-    "moisture": Wiring(
-        key="moisture",
-        lesson=4,
-        title="Zwei Nägel als Bodenfeuchte-Sensor",
-        pin="P1",
-        parts=(
-            _BOARD,
-            Part("verzinkte Nägel", 2, "etwa 5 cm lang"),
-            Part("Widerstand", 1, "10 kΩ", ohms=10_000),
-            Part(_CLIPS, 4),
-        ),
-        connections=(
-            (PAD_3V, "Nagel 1"),
-            ("Nagel 2", "P1"),
-            ("P1", "Widerstand 10 kΩ, Bein 1"),
-            ("Widerstand 10 kΩ, Bein 2", PAD_GND),
-        ),
-        series_ohms=10_000,
-        wiring="to_supply",
-        extra={"nail_distance_cm": 5},
-    ),
-    "accelerometer": Wiring(
-        key="accelerometer",
-        lesson=5,
-        title="Eingebauter Beschleunigungssensor",
-        pin=None,
-        parts=(_BOARD,),
-    ),
-    "solar": Wiring(
-        key="solar",
-        lesson=6,
-        title="Kleine Solarzelle mit Lastwiderstand",
-        pin="P1",
-        parts=(
-            _BOARD,
-            Part("kleine Solarzelle", 1, "etwa 2 V, 100 mA"),
-            Part("Widerstand (Last)", 1, "100 Ω", ohms=100),
-            Part(_CLIPS, 4),
-        ),
-        connections=(
-            ("Solarzelle +", "Widerstand 100 Ω, Bein 1 und P1"),
-            ("Solarzelle −", "Widerstand 100 Ω, Bein 2 und " + PAD_GND),
-        ),
-        # Above this open-circuit voltage the cell goes to P1 through a 2:1 divider.
-        extra={"load_ohms": 100, "max_pin_volts": 3.3, "divider_ohms": 10_000},
-    ),
-}
-
-
-# --------------------------------------------------------------------------------------------
-# Resistor colour code (German names), for parts lists
-# --------------------------------------------------------------------------------------------
-_COLOURS = ("schwarz", "braun", "rot", "orange", "gelb", "grün", "blau", "violett", "grau", "weiß")
-_TOLERANCE = {5: "gold", 10: "silber", 1: "braun", 2: "rot"}
-
-
-def resistor_bands(ohms: float, bands: int = 4, tolerance: int | None = None) -> list[str]:
-    """The colour rings of a resistor, in German, read from the side with the rings close together.
-
-    ``bands=4``: two digits, multiplier, tolerance (5 % gold by default: carbon resistors).
-    ``bands=5``: three digits, multiplier, tolerance (1 % brown by default: metal film).
-
-    >>> resistor_bands(10_000)
-    ['braun', 'schwarz', 'orange', 'gold']
-    >>> resistor_bands(10_000, bands=5)
-    ['braun', 'schwarz', 'schwarz', 'rot', 'braun']
-    >>> resistor_bands(100)
-    ['braun', 'schwarz', 'braun', 'gold']
-    """
-    if bands not in (4, 5):
-        raise ValueError("bands must be 4 or 5")
-    digits = bands - 2
-    tolerance = tolerance if tolerance is not None else (5 if bands == 4 else 1)
-    if ohms <= 0:
-        raise ValueError("a resistor has a positive value")
-    # Find mantissa with `digits` significant digits and a power-of-ten multiplier >= 10^0.
-    exponent = 0
-    value = round(float(ohms), 6)
-    while value >= 10**digits:
-        value /= 10
-        exponent += 1
-    while value < 10 ** (digits - 1) and exponent > -2:
-        value *= 10
-        exponent -= 1
-    mantissa = int(round(value))
-    if exponent < 0:
-        multiplier = {-1: "gold", -2: "silber"}[exponent]
-    else:
-        multiplier = _COLOURS[exponent]
-    return [_COLOURS[int(c)] for c in f"{mantissa:0{digits}d}"] + [multiplier, _TOLERANCE[tolerance]]
-
-
-def format_ohms(ohms: float) -> str:
-    """``10000 -> '10 kΩ'``, ``100 -> '100 Ω'``, ``4700 -> '4,7 kΩ'`` (German decimal comma).
-
-    The same words :mod:`calliope_lib.sensors.parts` uses, so lesson and worksheet agree.
-    """
-    from calliope_lib.sensors.parts import ohms_text
-
-    return ohms_text(ohms, lang="de")
-
 
 # --------------------------------------------------------------------------------------------
 # Drawing helpers
@@ -309,7 +110,6 @@ def _divider(sensor_factory: Callable, sensor_label: str, series_label: str, wir
 def _hatch(poly: list[tuple[float, float]], spacing: float) -> list[list[tuple[float, float]]]:
     """45° hatch lines clipped to a convex polygon (Cyrus-Beck clipping)."""
     xs = [p[0] for p in poly]
-    ys = [p[1] for p in poly]
     lines = []
     # lines y = x + c, c from the lowest to the highest value of y - x over the polygon
     c_min = min(y - x for x, y in poly)
@@ -341,11 +141,11 @@ def _hatch(poly: list[tuple[float, float]], spacing: float) -> list[list[tuple[f
         if t1 > t0:
             lines.append([(p0[0] + d[0] * t0, p0[1] + d[1] * t0), (p0[0] + d[0] * t1, p0[1] + d[1] * t1)])
         c += spacing
-    del ys
     return lines
 
 
 def _series_label(ohms: float) -> str:
+    """``10 kΩ`` and its three value bands under it: the kid finds the part by its colours."""
     return f"{format_ohms(ohms)}\n{'-'.join(resistor_bands(ohms)[:3])}"
 
 
@@ -583,10 +383,6 @@ DIAGRAMS: dict[str, Callable[[], "schemdraw.Drawing"]] = {
     "solar": solar_cell,
     "solar_divider": lambda: solar_cell(divider=True),
 }
-
-#: lesson number -> diagram name
-LESSON_DIAGRAMS: dict[int, str] = {w.lesson: key for key, w in WIRING.items()}
-
 
 def drawing(name: str) -> "schemdraw.Drawing":
     """The drawing called ``name`` (a key of :data:`DIAGRAMS`, or a lesson number as text)."""

@@ -42,8 +42,8 @@ from calliope_lib import messages
 from calliope_lib.errors import CalliopeError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from calliope_lib.board.board import Board
-    from calliope_lib.recording.recording import Recording
+    from calliope_lib.board import Board
+    from calliope_lib.recording import Recording
 
 #: Prefix of every file a kid's own measurement is saved to. No lesson source file uses it.
 MY_PREFIX = "meine_"
@@ -130,8 +130,13 @@ messages.register({
     },
 })
 
-_SENSOR_NAMES_DE = {"thermistor": "Thermistor", "ldr": "Fotowiderstand", "moisture":
-                    "Feuchte-Sensor", "solar": "Solarzelle"}
+# The simulated sensor's name in the kid's language (``lesson.sensor.<name>``).
+messages.register({
+    "lesson.sensor.thermistor": {"de": "Thermistor", "en": "thermistor"},
+    "lesson.sensor.ldr": {"de": "Fotowiderstand", "en": "ldr"},
+    "lesson.sensor.moisture": {"de": "Feuchte-Sensor", "en": "moisture"},
+    "lesson.sensor.solar": {"de": "Solarzelle", "en": "solar"},
+})
 
 
 def grading() -> bool:
@@ -189,7 +194,7 @@ def board(sensor: str | None = None, motion: str | None = None, seed: int = 1) -
 
     >>> b = board(sensor="thermistor")     # doctest: +SKIP
     """
-    from calliope_lib.board.board import connect
+    from calliope_lib.board import connect
 
     url = sim_url(sensor, motion, seed)
     if grading():
@@ -201,7 +206,8 @@ def board(sensor: str | None = None, motion: str | None = None, seed: int = 1) -
             return real
     sensor_text = ""
     if sensor:
-        name = _SENSOR_NAMES_DE.get(sensor, sensor) if messages.language() == "de" else sensor
+        key = f"lesson.sensor.{sensor}"
+        name = messages.t(key) if messages.has(key) else sensor
         sensor_text = messages.t("lesson.sim_sensor", sensor=name)
     _say("lesson.no_board", sensor=sensor_text, speed=_speed())
     return connect(url)
@@ -209,7 +215,7 @@ def board(sensor: str | None = None, motion: str | None = None, seed: int = 1) -
 
 def _real_board() -> "Board | None":
     """The first plugged-in board, or None (with a note when it is there but does not work)."""
-    from calliope_lib.board.board import connect
+    from calliope_lib.board import connect
     from calliope_lib.board.discovery import find_boards
 
     try:
@@ -336,7 +342,7 @@ class _Markdown:
 
 def parts(key: str) -> _Markdown:
     """The parts list of a lesson's build (``"thermistor"``, ``"ldr"``, ...) as a table."""
-    from calliope_lib.teach.diagrams import WIRING, resistor_bands
+    from calliope_lib.teach.wiring import WIRING, resistor_bands
 
     wiring = WIRING[key]
     lines = ["| Anzahl | Teil | Wert |", "|---|---|---|"]
@@ -351,7 +357,8 @@ def parts(key: str) -> _Markdown:
 def wiring(key: str) -> Any:
     """The wiring picture of a lesson (drawn from code, the same one as on the worksheet),
     with the connections as numbered steps above it."""
-    from calliope_lib.teach.diagrams import WIRING, show
+    from calliope_lib.teach.diagrams import show
+    from calliope_lib.teach.wiring import WIRING
 
     steps = WIRING[key].connections
     for number, (a, b) in enumerate(steps, start=1):

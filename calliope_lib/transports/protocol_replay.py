@@ -6,8 +6,9 @@ starts again at the end.
 
 Each row of the file comes out as one JSON line (``{"temperature": 21.5, "light": 128}``)
 at the moment it was recorded, so the host reads it in listen mode exactly like a kid's
-program. The units of the file are offered as ``port.units``; ``port.finished`` turns True
-after the last row (without ``loop``).
+program. Through :class:`~calliope_lib.transports.contract.PortFeatures` the port tells
+the host the units of the file (``units``), that no firmware can answer here
+(``listen_only``) and, without ``loop``, when the last row has been sent (``finished``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,40 @@ from __future__ import annotations
 import json
 import math
 import urllib.parse
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
 
 from serial.serialutil import SerialException
 
+from calliope_lib.errors import CalliopeError
 from calliope_lib.simulator.board import SimClock
 from calliope_lib.transports.virtual import VirtualPort
+
+
+@dataclass
+class ReplayData:
+    """What a replay needs from a recording file: units and rows in time order.
+
+    ``rows``: ``(seconds, {channel: value})``, only the channels that have a value then.
+    """
+
+    units: Mapping[str, str]
+    rows: Sequence[tuple[float, Mapping[str, float]]]
+
+
+#: Reads a recording file into :class:`ReplayData`; raises a CalliopeError if it cannot.
+ReplayReader = Callable[[str], ReplayData]
+
+# Reading recording files is the recording package's business, and transports sit below it
+# (they only move bytes). Whoever opens boards (calliope_lib.board.opening) hands the reader
+# in here, the way pyserial lets applications add URL handlers.
+_reader: ReplayReader | None = None
+
+
+def use_reader(reader: ReplayReader) -> None:
+    """Tell ``replay://`` how to read recording files (done by :mod:`calliope_lib.board.opening`)."""
+    global _reader
+    _reader = reader
 
 
 def parse_replay_url(url: str) -> tuple[str, dict[str, str]]:
@@ -45,7 +74,7 @@ class Serial(VirtualPort):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.clock: SimClock | None = None
         self.units: dict[str, str] = {}
-        self.finished = False
+        self.finished: bool = False
         self._lines: list[tuple[float, bytes]] = []
         self._index = 0
         self._offset = 0.0
@@ -55,27 +84,23 @@ class Serial(VirtualPort):
     def open(self) -> None:
         if self.is_open:
             raise SerialException("Port is already open.")
-        from calliope_lib.errors import CalliopeError
-        from calliope_lib.recording.files import load_recording, rows
-
         path, options = parse_replay_url(self.port)
         try:
             speed = float(options.get("speed", "1"))
         except ValueError:
             raise SerialException(f"replay:// speed={options['speed']!r} is not a number") from None
         self._loop = options.get("loop", "0") not in ("0", "", "false")
+        if _reader is None:
+            raise SerialException(f"could not open port {self.port}: no reader for recording "
+                                  "files (open it with calliope_lib.connect)")
         try:
-            rec = load_recording(path)
+            data = _reader(path)
         except CalliopeError as exc:
             raise SerialException(2, f"could not open port {self.port}: {exc}") from exc
-        self.units = rec.units
-        times, matrix = rows(rec)
-        names = rec.channels
-        first = float(times[0]) if len(times) else 0.0
-        self._lines = []
-        for when, values in zip(times, matrix):
-            obj = {n: float(v) for n, v in zip(names, values) if not math.isnan(v)}
-            self._lines.append((float(when) - first, (json.dumps(obj) + "\r\n").encode()))
+        self.units = dict(data.units)
+        first = data.rows[0][0] if data.rows else 0.0
+        self._lines = [(when - first, (json.dumps(values) + "\r\n").encode())
+                       for when, values in data.rows]
         self._duration = self._lines[-1][0] if self._lines else 0.0
         self.clock = SimClock(speed=speed)
         self._started = False

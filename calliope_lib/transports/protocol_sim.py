@@ -66,12 +66,24 @@ def parse_sim_url(url: str) -> dict[str, Any]:
 
 
 class Serial(VirtualPort):
-    """A serial port whose other end is a :class:`SimulatedBoard`."""
+    """A serial port whose other end is a :class:`SimulatedBoard`.
+
+    It tells the host (:class:`~calliope_lib.transports.contract.PortFeatures`) that the
+    board is simulated, its serial number and its clock, which may run faster than real time.
+    """
+
+    #: Before its hello the board is "simulated"; a ``kind=`` option changes what it says then.
+    board_kind = "simulated"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.simulator: SimulatedBoard | None = None
         self.clock: SimClock | None = None
         super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def serial_number(self) -> str | None:
+        """The simulated board's serial number (``sim://?serial_number=...``), once open."""
+        return self.simulator.serial_number if self.simulator is not None else None
 
     def open(self) -> None:
         if self.is_open:

@@ -4,21 +4,33 @@ Subclasses say what has arrived (:meth:`VirtualPort._poll`) and how long until m
 (:meth:`VirtualPort._seconds_to_next`, in simulated seconds); this class does what pyserial
 expects of a port: ``read`` with a timeout, ``in_waiting``, buffers, and no-op line settings.
 Reading waits on the simulated clock, so a port running at ``speed=60`` sleeps 1/60 as long.
+
+Such ports know more than a real one (their clock, perhaps the board's kind or the units):
+they say so through :class:`~calliope_lib.transports.contract.PortFeatures`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from serial.serialutil import PortNotOpenError, SerialBase
 
+from calliope_lib.transports.contract import PortFeatures
 
-class VirtualPort(SerialBase):
-    """A pyserial port fed by :meth:`_poll`; ``clock`` is a :class:`~calliope_lib.simulator.SimClock`."""
+if TYPE_CHECKING:
+    from calliope_lib.simulator.board import SimClock
 
-    clock: Any = None
+
+class VirtualPort(SerialBase, PortFeatures):
+    """A pyserial port fed by :meth:`_poll`.
+
+    Subclasses must set ``clock`` (a :class:`~calliope_lib.simulator.SimClock`) when they
+    open: reading waits on it.
+    """
+
+    clock: SimClock | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._buffer = bytearray()
@@ -55,6 +67,7 @@ class VirtualPort(SerialBase):
             now = time.monotonic()
             if deadline is not None and now >= deadline:
                 break
+            assert self.clock is not None, "a virtual port sets its clock when it opens"
             wait = self._seconds_to_next() / self.clock.speed
             if deadline is not None:
                 wait = min(wait, deadline - now)

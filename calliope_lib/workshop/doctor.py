@@ -32,6 +32,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from calliope_lib import messages
 from calliope_lib.protocol.version import FIRMWARE_VERSION
+from calliope_lib.transports import login_name
+from calliope_lib.workshop.udev import RULE_NAME, rule_path, rule_text  # noqa: F401  (re-exported)
 
 messages.register({
     "doctor.title": {"de": "Calliope-mini-Doktor", "en": "Calliope mini doctor"},
@@ -127,29 +129,9 @@ OPTIONAL = (("pandas", "rec.to_pandas()", "calliope-lib[pandas]"),
             ("nbgrader", "calliope-mini course", "calliope-lib[lessons]"),
             ("fpdf2", "calliope-mini worksheets", "calliope-lib[worksheets]"))
 
+#: Where udev reads rules from (admin rules first, then the ones packages install).
 RULE_DIRS = ("/etc/udev/rules.d", "/run/udev/rules.d", "/lib/udev/rules.d",
              "/usr/lib/udev/rules.d")
-RULE_NAME = "99-calliope-mini.rules"
-#: The rule file (same text as udev/99-calliope-mini.rules; a test keeps them equal), so an
-#: installed package without the repository can still print it: ``doctor --udev-rule``.
-UDEV_RULE = """\
-# udev rules for the Calliope mini (and the BBC micro:bit) -- calliope_lib
-#
-# Lets every logged-in user open the boards' serial ports and USB debug interfaces, and keeps
-# ModemManager from sending modem commands to them (it probes every /dev/ttyACM* and can
-# block the port for ~20 s after plugging in).
-#
-# Install (once per computer, as administrator), then unplug and replug the boards:
-#   sudo cp udev/99-calliope-mini.rules /etc/udev/rules.d/
-#   sudo udevadm control --reload-rules && sudo udevadm trigger
-#
-# Calliope mini 1.x and 3, BBC micro:bit: DAPLink, USB 0d28:0204
-SUBSYSTEM=="tty", ATTRS{idVendor}=="0d28", ATTRS{idProduct}=="0204", MODE="0666", TAG+="uaccess", ENV{ID_MM_DEVICE_IGNORE}="1"
-SUBSYSTEM=="usb", ATTR{idVendor}=="0d28", ATTR{idProduct}=="0204", MODE="0666", TAG+="uaccess"
-# Calliope mini 2.x: SEGGER J-Link OB, USB 1366:* (1015 on 2.0, 1025 on 2.1/2.2 -- unverified)
-SUBSYSTEM=="tty", ATTRS{idVendor}=="1366", MODE="0666", TAG+="uaccess", ENV{ID_MM_DEVICE_IGNORE}="1"
-SUBSYSTEM=="usb", ATTR{idVendor}=="1366", MODE="0666", TAG+="uaccess"
-"""
 
 
 @dataclass
@@ -211,15 +193,6 @@ def check_packages() -> list[Check]:
     return out
 
 
-def _user() -> str:
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:
-        return os.environ.get("USER", "$USER")
-
-
 def port_group(ports: Iterable[str]) -> str:
     """The group owning the board ports (``dialout`` on Debian/Ubuntu, ``uucp`` on Arch)."""
     try:
@@ -251,7 +224,7 @@ def check_dialout(ports: Sequence[str], *, user: str | None = None, uid: int | N
     groups the user is listed in (``/etc/group``). A user added to ``dialout`` needs a new
     login before it counts: that case gets its own remedy.
     """
-    user = user or _user()
+    user = user or login_name()
     uid = os.geteuid() if uid is None else uid
     group = group or port_group(ports)
     if session_groups is None or member_groups is None:
@@ -291,9 +264,9 @@ def _has_gid(gid: int) -> bool:
 
 
 def rule_source() -> str:
-    """Where our udev rule file is: the repository's ``udev/`` folder, else a hint."""
-    repo = Path(__file__).resolve().parents[1] / "udev" / RULE_NAME
-    return str(repo) if repo.exists() else RULE_NAME
+    """Where our udev rule file is on disk (package data, :mod:`calliope_lib.workshop.udev`),
+    for the ``sudo cp`` line; just its name when the package is zipped."""
+    return rule_path() or RULE_NAME
 
 
 def find_jlink_rule(rule_dirs: Iterable[str] = RULE_DIRS) -> str | None:

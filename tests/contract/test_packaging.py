@@ -19,6 +19,7 @@ def test_wheel_ships_lessons_and_worksheets_and_code_finds_them(tmp_path):
     assert "calliope_lib/teach/lessons/01-hallo-calliope/01-hallo-calliope.ipynb" in names
     assert "calliope_lib/teach/worksheets/sheets/02-thermistor.md" in names
     assert "calliope_lib/protocol/PROTOCOL.md" in names
+    assert "calliope_lib/teach/course/LIESMICH.md" in names
     assert not any("meine_" in n or "/_src/" in n or "make_notebooks" in n for n in names)
 
     unpacked = tmp_path / "site"
@@ -28,6 +29,8 @@ def test_wheel_ships_lessons_and_worksheets_and_code_finds_them(tmp_path):
         "from calliope_lib.teach.course.lessons import package_lessons_dir, available_lessons\n"
         "d = package_lessons_dir(); print(d); print(len(available_lessons(d)))\n"
         "print(w.default_source_dir())\n"
+        "from calliope_lib.teach.materials import course_readme_template\n"
+        "assert '@COURSE_ID@' in course_readme_template()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, timeout=60, env={"PYTHONPATH": str(unpacked),

@@ -162,15 +162,16 @@ def test_simulated_speed_shortens_real_time():
 def test_keyboard_interrupt_returns_what_was_recorded(monkeypatch):
     with cl.connect("sim://?speed=20") as board:
         calls = {"n": 0}
-        original = board._read_events
+        port = board.transport
+        original = port.read
 
-        def interrupted(*args, **kwargs):
+        def interrupted(*args, **kwargs):  # Ctrl-C arrives while the host waits for data
             calls["n"] += 1
             if calls["n"] == 12:
                 raise KeyboardInterrupt
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(board, "_read_events", interrupted)
+        monkeypatch.setattr(port, "read", interrupted)
         rec = board.record(["light"], seconds=60, every=0.1, progress=False)
         monkeypatch.undo()
         assert 0 < rec.count("light") < 600

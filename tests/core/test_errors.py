@@ -66,7 +66,7 @@ def test_permission_denied_gives_the_dialout_command(pty_peer, tmp_path):
     os.chmod(pty_peer.path, 0o600)
     code = (
         "import os, sys, getpass, errno, serial, calliope_lib as cl\n"
-        "import calliope_lib.board.board, calliope_lib.transports, calliope_lib.protocol.parser\n"
+        "import calliope_lib.board.opening, calliope_lib.transports, calliope_lib.protocol.parser\n"
         "if os.geteuid() == 0:  # root may open anything: become 'nobody', like a kid's account\n"
         "    os.setgid(65534); os.setuid(65534)\n"
         "try:\n"

@@ -164,6 +164,26 @@ def test_foreign_hello_is_not_ours():
     assert isinstance(events[0], BadLine)
 
 
+def test_one_hello_grammar_for_parser_probe_and_installer():
+    from calliope_lib.protocol.hello import find_hello, parse_hello
+
+    line = fw.format_hello("calliope-mini-3", id="ab12")
+    [from_parser] = StreamParser().feed(line.encode() + b"\r\n")
+    # What the stream parser, flash verification and the installer read is the same thing.
+    assert parse_hello(line) == parse_hello(line.encode() + b"\r\n") == from_parser
+    assert find_hello(b"MPY: soft reboot\r\n>>> " + line.encode() + b"\r\n") == from_parser
+    assert (from_parser.firmware, from_parser.board, from_parser.proto) == (
+        fw.FIRMWARE_VERSION, "calliope-mini-3", fw.PROTOCOL_VERSION)
+    assert from_parser.fields["id"] == "ab12"
+    # A line not yet complete is not read: "fw=0.1" may still become "fw=0.1.0".
+    assert find_hello(b"$HELLO calliope-lab proto=1 fw=0.1") is None
+    assert find_hello(b"$HELLO calliope-lab proto=1 fw=0.1.0\r") is not None
+    # Only our magic word counts, also when a foreign hello comes first.
+    assert parse_hello("$HELLO other-thing proto=1") is None
+    assert find_hello("$HELLO calliope-labs fw=9\n$HELLO calliope-lab fw=2\n").firmware == "2"
+    assert parse_hello("$HELLO calliope-lab").firmware is None  # ours, just uninformative
+
+
 # -- properties ----------------------------------------------------------------------------
 WELL_FORMED = [b"temp:21.5\n", b"(1, 2)\n", b"7\n", b'{"x": 3}\n', b"1,2,3\n"]
 

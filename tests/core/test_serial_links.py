@@ -192,3 +192,27 @@ def test_simulate_command_serves_a_pty_for_other_programs():
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+def test_transports_tell_what_they_know_through_the_contract(in_tmp, line_server):
+    """A real link tells nothing beyond bytes; sim:// and replay:// say what they know."""
+    from calliope_lib.transports import features_of, open_transport
+
+    with cl.connect("sim://?speed=50") as board:
+        board.record(["temperature"], seconds=1, progress=False).save("kurz.csv")
+
+    plain = open_transport(line_server.url)
+    sim = open_transport("sim://?serial_number=SIM42")
+    board = cl.connect("replay://kurz.csv")  # cl.connect hands the file reader in
+    replay = board.transport
+    try:
+        real = features_of(plain)
+        assert (real.board_kind, real.serial_number, real.clock) == (None, None, None)
+        assert (real.listen_only, dict(real.units), real.finished) == (False, {}, False)
+        assert (features_of(sim).board_kind, features_of(sim).serial_number) == ("simulated", "SIM42")
+        assert features_of(sim).clock is not None
+        assert features_of(replay).listen_only and features_of(replay).units["temperature"] == "°C"
+    finally:
+        for port in (plain, sim):
+            port.close()
+        board.close()

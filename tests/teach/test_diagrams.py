@@ -12,8 +12,10 @@ import pytest
 
 schemdraw = importlib.import_module("schemdraw")
 
-from calliope_lib import diagrams  # noqa: E402
-from calliope_lib.teach.diagrams import DIAGRAMS, LESSON_DIAGRAMS, WIRING, resistor_bands  # noqa: E402
+from calliope_lib import diagrams  # noqa: E402  (the old name keeps working)
+from calliope_lib.teach import wiring  # noqa: E402
+from calliope_lib.teach.diagrams import DIAGRAMS  # noqa: E402
+from calliope_lib.teach.wiring import LESSON_DIAGRAMS, WIRING, resistor_bands  # noqa: E402
 
 SENSOR_FUNCTIONS = {
     "thermistor": diagrams.thermistor_divider,
@@ -113,9 +115,15 @@ def test_show_works_without_ipython():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+def test_wiring_names_still_come_from_diagrams():
+    """Lessons written before the split import the wiring data from ``diagrams``."""
+    for name in ("WIRING", "Part", "Wiring", "LESSON_DIAGRAMS", "resistor_bands", "format_ohms"):
+        assert getattr(diagrams, name) is getattr(wiring, name)
+
+
 def test_import_does_not_load_schemdraw():
     code = (
-        "import sys, calliope_lib.teach.diagrams\n"
+        "import sys, calliope_lib.teach.diagrams, calliope_lib.teach.wiring\n"
         "assert 'schemdraw' not in sys.modules, 'schemdraw imported at import time'\n"
         "assert 'matplotlib' not in sys.modules\n"
     )
@@ -189,3 +197,29 @@ def test_bad_band_requests():
         resistor_bands(0)
     with pytest.raises(ValueError):
         resistor_bands(100, bands=6)
+    with pytest.raises(ValueError):
+        resistor_bands(100, tolerance=3)
+    with pytest.raises(ValueError):  # below the smallest multiplier (silver, x0.01)
+        resistor_bands(0.05)
+
+
+@pytest.mark.parametrize(
+    "ohms, bands, expected",
+    [
+        # 99.5 rounds up to 100: still two digits and a multiplier, never a fifth band
+        (995, 4, "braun schwarz rot gold"),
+        (9_995, 5, "braun schwarz schwarz rot braun"),
+        (0.47, 4, "gelb violett silber gold"),
+        (10_000, 4, "braun schwarz orange gold"),
+    ],
+)
+def test_rounding_and_small_values(ohms, bands, expected):
+    assert " ".join(resistor_bands(ohms, bands=bands)) == expected
+
+
+def test_tolerance_and_english_come_from_the_one_colour_code():
+    parts = importlib.import_module("calliope_lib.sensors.parts")
+    assert resistor_bands(220, tolerance=10)[-1] == "silber"
+    assert resistor_bands(220, bands=5, tolerance=2)[-1] == "rot"
+    assert parts.resistor_bands(4_700, lang="en") == ["yellow", "violet", "red", "gold"]
+    assert parts.color_bands(0.01) == "?"

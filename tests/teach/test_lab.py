@@ -76,6 +76,21 @@ def test_work_dir_holds_student_versions_and_keeps_kids_work(tmp_path):
     assert (work / first / "meine_messung.csv").read_text().startswith("zeit_s")
 
 
+def test_lab_and_course_release_hand_out_the_same_notebook(tmp_path):
+    """There is one student version: the kid's work folder gets the very notebook a teacher
+    hands out with ``course release`` (German placeholders in both)."""
+    from calliope_lib.cli.lab import prepare_work_dir
+    from calliope_lib.teach.course import init_course, release_lesson
+
+    lesson = "01-hallo-calliope"
+    course = init_course(tmp_path / "kurs", lessons=["01"], lessons_dir=LESSONS)
+    folder, _ = release_lesson(course, lesson)
+    prepare_work_dir(LESSONS, tmp_path / "arbeit")
+    handed_out = (folder / f"{lesson}.ipynb").read_bytes()
+    assert (tmp_path / "arbeit" / lesson / f"{lesson}.ipynb").read_bytes() == handed_out
+    assert "DEIN CODE HIER".encode() in handed_out and b"YOUR CODE HERE" not in handed_out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

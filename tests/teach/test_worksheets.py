@@ -85,7 +85,7 @@ def test_pdf_has_all_sections(built, number):
     if ws.safety:
         assert "Sicherheit" in text
     # resistors come with their colour bands, spelled out
-    from calliope_lib.teach.diagrams import WIRING
+    from calliope_lib.teach.wiring import WIRING
 
     for part in WIRING[ws.diagram].parts:
         if part.ohms == 10_000:

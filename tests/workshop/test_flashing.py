@@ -257,3 +257,26 @@ def test_cli_flash_with_drives_prints_one_line_per_board_and_exit_code(hexes, tm
         assert good.fake.remounts == 1  # the good board was not flashed again
         code = main(["flash", str(hexes["messgeraet.hex"]), "--drive", good.drive, "--retry"])
         assert code == 0 and "nothing to retry" in capsys.readouterr().out
+
+
+# --- the serial side: ports opened the one way the library opens them ---------------------
+
+
+def test_probe_names_port_trouble_as_a_kid_would_read_it():
+    from calliope_lib.transports import open_transport
+    from calliope_lib.transports.pty import serve_pty
+    from calliope_lib.workshop.flashing import probe
+
+    missing = probe("/dev/calliope-does-not-exist", seconds=0.3)
+    assert (missing.what, missing.reason) == ("error", "port_missing")
+    assert "/dev/calliope-does-not-exist" in missing.error and "gibt es nicht" in missing.error
+    with serve_pty("sim://") as sim:
+        found = probe(sim.path)
+        assert (found.what, found.firmware, found.board) == ("firmware", FIRMWARE_VERSION,
+                                                              "simulated")
+        held = open_transport(sim.path)  # a notebook holds the board
+        try:
+            busy = probe(sim.path, seconds=0.3)
+        finally:
+            held.close()
+    assert (busy.what, busy.reason) == ("error", "port_busy") and "belegt" in busy.error

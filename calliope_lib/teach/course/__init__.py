@@ -13,7 +13,7 @@ travel as files. These tools wrap nbgrader's Python API for exactly that::
 
 The same from Python::
 
-    from calliope_lib import course as kurs
+    from calliope_lib.teach import course as kurs
     c = kurs.init_course("kurs-7b", lessons=["01"])
     kurs.import_students(c, "klasse-7b.csv")
     kurs.release_lesson(c, "01")
@@ -23,7 +23,8 @@ The same from Python::
     kurs.export_grades(c, "noten.csv", dialect="excel-de")
 
 Modules: :mod:`.config` (the course folder), :mod:`.init`, :mod:`.students`,
-:mod:`.release`, :mod:`.collect`, :mod:`.grade`, :mod:`.kernel` (limits for grading
+:mod:`.release`, :mod:`.student` (the student version, also used by ``calliope-mini lab``),
+:mod:`.collect`, :mod:`.grade`, :mod:`.kernel` (limits for grading
 kernels), :mod:`.feedback`, :mod:`.export`, :mod:`.names` (ids and name matching),
 :mod:`.lessons` (where lessons come from), :mod:`.texts` (German/English sentences).
 nbgrader is imported only when a function runs.

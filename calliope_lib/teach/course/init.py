@@ -27,6 +27,7 @@ from calliope_lib.teach.course.errors import CourseExists
 from calliope_lib.teach.course.lessons import (TEACHER_FILES, available_lessons, choose, own_data_clashes,
                       package_lessons_dir)
 from calliope_lib.teach.course.names import clean_id
+from calliope_lib.teach.materials import course_readme_template
 
 CONFIG_TEMPLATE = '''{marker} (calliope-lib {version}).
 # Einstellungen für nbgrader in diesem Kurs. Du darfst sie ändern; die Kommentare sagen,
@@ -115,7 +116,7 @@ def init_course(folder: str | os.PathLike[str], lessons: list[str] | None = None
         if clashes:
             exclude[name] = clashes
     write_config(root, course_id, exclude, timeout, memory_mb, cpu_seconds)
-    readme = (Path(__file__).with_name("LIESMICH.md").read_text(encoding="utf-8")
+    readme = (course_readme_template()
               .replace("@COURSE_ID@", course_id).replace("@ROOT@", str(root))
               .replace("@LESSONS@", ", ".join(chosen) or "-")
               .replace("@TIMEOUT@", str(timeout)).replace("@MEMORY@", str(memory_mb)))

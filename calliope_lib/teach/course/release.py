@@ -1,7 +1,8 @@
 """``course release``: the student version of a lesson, as a folder and a zip to hand out.
 
-nbgrader's ``generate_assignment`` removes the solutions and hidden tests and records every
-graded cell in the gradebook (grading needs that record). The result is copied to
+The student version is made the one way :mod:`calliope_lib.teach.course.student` knows
+(nbgrader's ``generate_assignment``, German placeholders); it also records every graded cell
+in the gradebook (grading needs that record). The result is copied to
 ``austeilen/<lesson>/`` and packed as ``austeilen/<lesson>.zip`` (one top folder
 ``<lesson>/`` inside, so unpacking never scatters files), with a short German note for the
 kids (``LIES_MICH.txt``) saying what to hand back.
@@ -17,22 +18,15 @@ from pathlib import Path
 
 from calliope_lib.messages import t
 from calliope_lib.teach.course.config import Course
-from calliope_lib.teach.course.errors import StepFailed
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "?"
+from calliope_lib.teach.course.student import generate_student_version
 
 
 def generate(course: Course, lesson: str) -> None:
-    """Run nbgrader's ``generate_assignment`` for ``lesson`` (records its cells for grading)."""
+    """Make the student version of ``lesson`` in ``release/`` and record its graded cells in
+    the gradebook (:func:`calliope_lib.teach.course.student.generate_student_version`)."""
     with course.gradebook() as gb:
         gb.update_or_create_assignment(lesson)
-    result = course.api().generate_assignment(lesson, force=True, create=True)
-    if not result.get("success"):
-        raise StepFailed(step="generate_assignment", lesson=lesson,
-                         why=_last_line(result.get("error") or result.get("log", "")))
+    generate_student_version(course.config(), lesson)
 
 
 def is_generated(course: Course, lesson: str) -> bool:

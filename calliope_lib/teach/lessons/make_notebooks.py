@@ -16,8 +16,8 @@ Cell markers (a line starting with ``%%``)::
 
 Run from the repository root::
 
-    .venv/bin/python lessons/make_notebooks.py          # write the notebooks
-    .venv/bin/python lessons/make_notebooks.py --check  # exit 1 if a notebook is out of date
+    .venv/bin/python calliope_lib/teach/lessons/make_notebooks.py  # write the notebooks
+    .venv/bin/python calliope_lib/teach/lessons/make_notebooks.py --check  # exit 1: out of date
 """
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+from calliope_lib.teach.materials import shipped_lessons_dir
+
+#: The package's lesson folders (this script sits among them in a checkout).
+HERE = shipped_lessons_dir()
 SOURCES = HERE / "_src"
 _MARKER = re.compile(r"^%%\s*(md|code|solution|test|answer|task)\b\s*(.*)$")
 _GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")

@@ -10,8 +10,8 @@ adds the scene. The board, its noise and the sensor physics stay the simulator's
 The data are simulated, and each file says so in its header (``# title`` and ``# source``),
 as does the lesson text. Run from the repository root::
 
-    .venv/bin/python lessons/make_reference_data.py          # writes all files
-    .venv/bin/python lessons/make_reference_data.py --check  # exit 1 if a file would change
+    .venv/bin/python calliope_lib/teach/lessons/make_reference_data.py  # writes all files
+    .venv/bin/python calliope_lib/teach/lessons/make_reference_data.py --check  # exit 1 if a file would change
 
 Same seeds + same commands -> byte-identical files (the start time is fixed, too).
 """
@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Callable
 
 import calliope_lib as cl
-from calliope_lib.simulator.environment import Environment
+from calliope_lib.simulator import Environment
+from calliope_lib.teach.materials import shipped_lessons_dir
 
-HERE = Path(__file__).resolve().parent
+#: The package's lesson folders (this script sits among them in a checkout).
+HERE = shipped_lessons_dir()
 #: A fixed start time: files do not change when the script runs again.
 START = "2025-06-02T10:00:00+02:00"
 SOURCE = ("simuliert mit calliope_lib (sim://), lessons/make_reference_data.py -- "

@@ -1,8 +1,9 @@
 """Build a flashable ``.hex`` file that holds the MicroPython runtime plus our firmware.
 
-The firmware is three small MicroPython files (:data:`BOARD_FILES`): ``main.py`` runs at
-power-on and imports ``lab_channels.py`` and ``lab_loop.py`` (split because the 16 KB boards
-cannot compile one big file). They go into the MicroPython file system inside the hex.
+The firmware is three small MicroPython files (:data:`BOARD_FILES`, in the folder
+``on_board/`` beside this module): ``main.py`` runs at power-on and imports
+``lab_channels.py`` and ``lab_loop.py`` (split because the 16 KB boards cannot compile one big
+file). They go into the MicroPython file system inside the hex.
 
 Where the runtime comes from:
 
@@ -37,6 +38,8 @@ from calliope_lib.protocol.version import FIRMWARE_VERSION
 
 #: The files that make up the on-board program, in the order main.py imports them.
 BOARD_FILES = ("main.py", "lab_channels.py", "lab_loop.py")
+#: The folder (beside this module) that holds them.
+ON_BOARD = "on_board"
 
 #: Targets whose runtime ships with ``micropython-microbit-fs``.
 TARGETS = {"microbit-v1": 1, "microbit-v2": 2}
@@ -104,7 +107,9 @@ def board_sources(version: str = FIRMWARE_VERSION) -> dict[str, str]:
     >>> board_sources()["lab_channels.py"].count('FW = "')
     1
     """
-    folder = resources.files("calliope_lib.workshop.firmware")
+    # The board's files sit apart from the host code (on_board/ is data, not a package: its
+    # main.py would not even import on a laptop), read as package data.
+    folder = resources.files("calliope_lib.workshop.firmware").joinpath(ON_BOARD)
     out = {name: (folder / name).read_text(encoding="utf-8") for name in BOARD_FILES}
     text, n = re.subn(r'^FW = "[^"]*"$', f'FW = "{version}"', out["lab_channels.py"],
                       count=1, flags=re.M)

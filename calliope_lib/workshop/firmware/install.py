@@ -24,22 +24,25 @@ Example::
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import serial
 
 from calliope_lib.errors import CalliopeError
-from calliope_lib.messages import register
-from calliope_lib.workshop.firmware.build import BOARD_FILES, board_sources
+from calliope_lib.messages import register, t
+from calliope_lib.protocol.events import Hello
+from calliope_lib.protocol.hello import find_hello
 from calliope_lib.protocol.version import FIRMWARE_VERSION
+from calliope_lib.transports import open_transport
+from calliope_lib.workshop.firmware.build import BOARD_FILES, board_sources
 
 PIECE = 32          # bytes per write: the board's receive buffer holds 64
 PAUSE_S = 0.01      # between pieces
 DATA_PER_COMMAND = 96  # file bytes per f.write(...) command
+READ_S = 0.2        # read timeout of the port: the REPL answers within this, byte by byte
 
 register({
     "install_failed.title": {
@@ -100,7 +103,7 @@ class InstallResult:
 class RawRepl:
     """A MicroPython raw REPL over an open pyserial port."""
 
-    def __init__(self, port: serial.SerialBase, timeout: float = 5.0) -> None:
+    def __init__(self, port: Any, timeout: float = 5.0) -> None:
         self.port = port
         self.timeout = timeout
 
@@ -137,7 +140,7 @@ class RawRepl:
                 return
             except TimeoutError:
                 continue
-        raise InstallFailed(port=self.port.port, why=_t("install.no_repl"))
+        raise InstallFailed(port=self.port.port, why=t("install.no_repl"))
 
     def run(self, code: str) -> tuple[bytes, bytes]:
         """Execute ``code``; return (output, error text)."""
@@ -149,11 +152,6 @@ class RawRepl:
         return out, err
 
 
-def _t(key: str, **fields: object) -> str:
-    from calliope_lib.messages import t
-    return t(key, **fields)
-
-
 def _put(repl: RawRepl, name: str, data: bytes, port: str) -> None:
     out, err = repl.run(f"f=open({name!r},'wb')")
     for i in range(0, len(data), DATA_PER_COMMAND):
@@ -163,14 +161,22 @@ def _put(repl: RawRepl, name: str, data: bytes, port: str) -> None:
     if not err:
         out, err = repl.run("f.close()\nimport os\nprint(os.size(%r))" % name)
     if err:
-        raise InstallFailed(port=port, why=_t("install.board_error", file=name,
+        raise InstallFailed(port=port, why=t("install.board_error", file=name,
                                               text=err.decode(errors="replace").strip()[-200:]))
     size = int(out.strip() or -1)
     if size != len(data):
-        raise InstallFailed(port=port, why=_t("install.size", file=name, got=size, want=len(data)))
+        raise InstallFailed(port=port, why=t("install.size", file=name, got=size, want=len(data)))
 
 
-HELLO = re.compile(rb"\$HELLO calliope-lab proto=(\d+) fw=(\S+) board=(\S+)")
+def _wait_for_hello(repl: RawRepl, port: str, timeout: float) -> Hello:
+    """Read lines until our firmware's ``$HELLO`` (the restart prints a banner first)."""
+    try:
+        text = repl.read_until(b"\n", timeout=timeout)
+        while (hello := find_hello(text)) is None:
+            text += repl.read_until(b"\n", timeout=timeout)
+    except TimeoutError:
+        raise InstallFailed(port=port, why=t("install.no_hello")) from None
+    return hello
 
 
 def install(url: str, *, version: str = FIRMWARE_VERSION, timeout: float = 10.0,
@@ -178,7 +184,9 @@ def install(url: str, *, version: str = FIRMWARE_VERSION, timeout: float = 10.0,
     """Install the firmware on the board at ``url`` (a port or pyserial URL); never raises
     for a board problem: the result says ``ok`` and, if not, ``error``.
 
-    ``progress(port, fraction)`` is called as the files go out (0.0 ... 1.0).
+    ``progress(port, fraction)`` is called as the files go out (0.0 ... 1.0). The port is
+    opened the one way the library opens ports (:func:`calliope_lib.transports.open_transport`),
+    so a port that cannot be opened is explained as in a notebook (permission, busy, missing).
     """
     start = time.monotonic()
     sources = board_sources(version)
@@ -188,9 +196,10 @@ def install(url: str, *, version: str = FIRMWARE_VERSION, timeout: float = 10.0,
     done = 0
     result = InstallResult(port=url, ok=False)
     try:
-        port = serial.serial_for_url(url, baudrate=115200, timeout=0.2)
-    except (serial.SerialException, OSError) as exc:
-        result.error = InstallFailed(port=url, why=str(exc)).text()
+        port = open_transport(url, timeout=READ_S)
+    except (CalliopeError, OSError) as exc:  # no permission, busy, missing: a kid's words
+        why = exc.text() if isinstance(exc, CalliopeError) else str(exc)
+        result.error = InstallFailed(port=url, why=why).text()
         return result
     try:
         repl = RawRepl(port, timeout=timeout)
@@ -206,18 +215,11 @@ def install(url: str, *, version: str = FIRMWARE_VERSION, timeout: float = 10.0,
         time.sleep(0.1)
         port.reset_input_buffer()
         port.write(b"\x04")
-        try:
-            text = repl.read_until(b"\n", timeout=timeout)
-            while not HELLO.search(text):
-                text += repl.read_until(b"\n", timeout=timeout)
-        except TimeoutError:
-            raise InstallFailed(port=url, why=_t("install.no_hello")) from None
-        m = HELLO.search(text)
-        result.firmware = m.group(2).decode()
-        result.board = m.group(3).decode()
+        hello = _wait_for_hello(repl, url, timeout)
+        result.firmware, result.board = hello.firmware, hello.board
         if result.firmware != version:
-            raise InstallFailed(port=url, why=_t("install.version", got=result.firmware,
-                                                 want=version))
+            raise InstallFailed(port=url, why=t("install.version", got=result.firmware,
+                                                want=version))
         result.ok = True
     except InstallFailed as exc:
         result.error = exc.text()

@@ -1,7 +1,7 @@
 # calliope-lab firmware, part 2 of 3 (runs ON the board): the protocol loop.
 #
 # run() answers the host's commands and sends one "$D <seq> <ms> <v>,<v>" line per period,
-# exactly as calliope_lib/firmware/PROTOCOL.md says. Memory rules for the 16 KB boards:
+# exactly as calliope_lib/protocol/PROTOCOL.md says. Memory rules for the 16 KB boards:
 # the input line goes into one preallocated bytearray (no string growth per byte), the
 # state lives in local variables of run() (cheaper than globals), and gc.collect() runs
 # after commands and every 32 data lines so the heap never creeps while streaming.

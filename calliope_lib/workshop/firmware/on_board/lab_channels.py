@@ -10,8 +10,8 @@
 # Written to be small: channels are a list of names N, read through one function rd(i);
 # temperature() is only called when that channel is asked for (it also hangs QEMU).
 #
-# The hex builder (calliope_lib/firmware/build.py) replaces the FW line below with the
-# version from calliope_lib/firmware/version.py; keep its exact form.
+# The hex builder (calliope_lib/workshop/firmware/build.py) replaces the FW line below with the
+# version from calliope_lib/protocol/version.py; keep its exact form.
 FW = "0.1.0"
 
 try:

@@ -3,7 +3,7 @@
 # This is the program the board runs at power-on. It turns the board into a measuring
 # instrument for the calliope_lib lessons: the laptop sends short text commands
 # ("cols light,p1", "every 20", "start") and the board answers with lines starting with "$"
-# (protocol: calliope_lib/firmware/PROTOCOL.md). Open any serial monitor at 115200 baud
+# (protocol: calliope_lib/protocol/PROTOCOL.md). Open any serial monitor at 115200 baud
 # and type "hello" to see it answer.
 #
 # The program is three files on the board: this main.py, lab_channels.py (which sensors
