@@ -15,7 +15,6 @@ import datetime
 import os
 import platform
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -28,8 +28,6 @@ import subprocess
 import sys
 import time
 import tty
-from array import array
-from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 

@@ -145,3 +145,24 @@ def wiring_text(sensor_name: str, r_series: float, wiring: str, lang: str | None
     """
     key = "wiring.to_ground" if wiring == "to_ground" else "wiring.to_supply"
     return t(key, lang, ohms=ohms_text(r_series, lang), sensor=sensor_name)
+
+
+class DividerSensor(Sensor):
+    """A sensor whose resistance is read through a voltage divider (``self.divider``).
+
+    The thermistor and the light sensor are both "a resistor that changes, beside a fixed
+    one": they keep a :class:`VoltageDivider` and show its fixed resistor and wiring as their
+    own.
+    """
+
+    divider: VoltageDivider
+
+    @property
+    def r_series(self) -> float:
+        """The fixed resistor of the divider, in Ω."""
+        return self.divider.r_series
+
+    @property
+    def wiring(self) -> str:
+        """``"to_ground"`` (the sensor between pin and GND) or ``"to_supply"``."""
+        return self.divider.wiring

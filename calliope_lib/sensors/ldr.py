@@ -18,15 +18,15 @@ from typing import Any
 import numpy as np
 
 from calliope_lib.messages import t
-from calliope_lib.sensors.base import RawLike, Sensor, as_array, give_back, positive
-from calliope_lib.sensors.divider import VoltageDivider, wiring_text
+from calliope_lib.sensors.base import RawLike, as_array, give_back, positive
+from calliope_lib.sensors.divider import DividerSensor, VoltageDivider, wiring_text
 from calliope_lib.sensors.parts import ohms_text, resistor
 
 #: Reference illuminance of ``r10`` in lux.
 E_REF = 10.0
 
 
-class LightSensor(Sensor):
+class LightSensor(DividerSensor):
     """A light-dependent resistor (e.g. GL5528) in a divider: raw pin value -> lux (approx.).
 
     Wiring (default ``wiring="to_supply"``, parts: LDR GL5528 and a 10 kΩ resistor)::
@@ -82,14 +82,6 @@ class LightSensor(Sensor):
         # R10 = R · (E / 10 lx)^γ  (the power law solved for R10)
         r10 = positive("R", ohms) * (lux / E_REF) ** gamma
         return cls(r10=r10, gamma=gamma, r_series=r_series, wiring=wiring)
-
-    @property
-    def r_series(self) -> float:
-        return self.divider.r_series
-
-    @property
-    def wiring(self) -> str:
-        return self.divider.wiring
 
     def lux(self, ohms: RawLike) -> Any:
         """Illuminance in lux at LDR resistance ``ohms``."""

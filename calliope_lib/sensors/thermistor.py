@@ -25,15 +25,15 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from calliope_lib.messages import t
-from calliope_lib.sensors.base import RawLike, Sensor, SensorParameterError, as_array, finite, give_back, positive
-from calliope_lib.sensors.divider import VoltageDivider, wiring_text
+from calliope_lib.sensors.base import RawLike, SensorParameterError, as_array, finite, give_back, positive
+from calliope_lib.sensors.divider import DividerSensor, VoltageDivider, wiring_text
 from calliope_lib.sensors.parts import ohms_text, resistor
 
 #: 0 °C in kelvin.
 KELVIN = 273.15
 
 
-class Thermistor(Sensor):
+class Thermistor(DividerSensor):
     """An NTC thermistor in a voltage divider: raw pin value -> temperature in °C.
 
     Wiring (default ``wiring="to_ground"``, parts: NTC 10 kΩ B3950 and a 10 kΩ resistor)::
@@ -143,14 +143,6 @@ class Thermistor(Sensor):
         return cls(r_series=r_series, wiring=wiring, coefficients=(a, b, c))
 
     # --- the physics --------------------------------------------------------------------------
-    @property
-    def r_series(self) -> float:
-        return self.divider.r_series
-
-    @property
-    def wiring(self) -> str:
-        return self.divider.wiring
-
     def temperature(self, ohms: RawLike) -> Any:
         """Temperature in °C of the NTC at resistance ``ohms`` (NaN for R <= 0)."""
         arr = as_array(ohms)

@@ -10,11 +10,9 @@ QEMU's nRF51 for ever, analog pins always read 0, the light level is always 255.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest

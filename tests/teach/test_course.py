@@ -24,7 +24,6 @@ from tests.teach.course_fixtures import classroom as cr
 
 from calliope_lib.teach.course import errors as course_errors
 from calliope_lib.teach.course.collect import collect_submissions
-from calliope_lib.teach.course.config import Course
 from calliope_lib.teach.course.export import export_grades
 from calliope_lib.teach.course.feedback import feedback_lesson
 from calliope_lib.teach.course.grade import grade_lesson, running_as_root

@@ -19,7 +19,7 @@ from typing import Any
 
 from calliope_lib.errors import CalliopeError
 from calliope_lib.messages import t
-from calliope_lib.teach.course import texts
+from calliope_lib.teach.course import texts  # noqa: F401  (registers the message table)
 
 
 class CourseError(CalliopeError, RuntimeError):

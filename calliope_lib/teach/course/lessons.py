@@ -13,7 +13,6 @@ named by ``CALLIOPE_LESSONS``).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -25,7 +25,6 @@ answers ``$HELLO calliope-lab ...``; after another program it prints values (Mak
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import select
 import shutil
