@@ -38,14 +38,30 @@ if TYPE_CHECKING:
     from calliope_lib.recording import Recording
 
 _LAZY = {
-    "connect": ("board", "connect"),
-    "connect_all": ("board", "connect_all"),
-    "Board": ("board", "Board"),
-    "BoardInfo": ("board", "BoardInfo"),
-    "Sample": ("board", "Sample"),
+    "connect": ("board.opening", "connect"),
+    "connect_all": ("board.several", "connect_all"),
+    "Board": ("board.board", "Board"),
+    "BoardInfo": ("board.info", "BoardInfo"),
+    "Sample": ("board.info", "Sample"),
     "Recording": ("recording", "Recording"),
     "load": ("recording.files", "load_recording"),
 }
+
+
+#: Lazy names that need no numpy (plain data classes).
+_LIGHT = {"BoardInfo", "Sample"}
+
+
+def _numpy_first() -> None:
+    """Import numpy here, near the bottom of the call stack, before a lazy module needs it.
+
+    Why: on CPython 3.11, numpy's typing module, imported deep inside our own import chain,
+    can run its loops right at the edge of a frame-stack chunk; every call then maps and
+    unmaps memory (``cl.connect`` cost ~1400 munmap calls and 25 ms more; measured with
+    strace, see benchmarks/RESULTS.md). Imported from here it runs at the depth a plain
+    ``import numpy`` does. Costs nothing: everything below needs numpy anyway.
+    """
+    import numpy  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:
@@ -53,11 +69,14 @@ def __getattr__(name: str) -> Any:
 
     if f"calliope_lib.{name}" in _old_names.OLD_NAMES:
         # ``from calliope_lib import lesson`` (the lessons' own words): the module, by its old name
+        _numpy_first()
         return importlib.import_module(f"calliope_lib.{name}")
     try:
         module_name, attr = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'calliope_lib' has no attribute {name!r}") from None
+    if name not in _LIGHT:
+        _numpy_first()
     value = getattr(importlib.import_module(f".{module_name}", __name__), attr)
     globals()[name] = value
     return value

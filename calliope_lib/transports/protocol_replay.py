@@ -17,13 +17,15 @@ import json
 import math
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from serial.serialutil import SerialException
 
 from calliope_lib.errors import CalliopeError
-from calliope_lib.simulator.board import SimClock
 from calliope_lib.transports.virtual import VirtualPort
+
+if TYPE_CHECKING:
+    from calliope_lib.simulator.board import SimClock
 
 
 @dataclass
@@ -102,6 +104,10 @@ class Serial(VirtualPort):
         self._lines = [(when - first, (json.dumps(values) + "\r\n").encode())
                        for when, values in data.rows]
         self._duration = self._lines[-1][0] if self._lines else 0.0
+        # Imported here, not at the top: ``cl.connect`` imports this module for every board,
+        # and only a replay needs the simulated world's clock.
+        from calliope_lib.simulator.board import SimClock
+
         self.clock = SimClock(speed=speed)
         self._started = False
         self._index = 0

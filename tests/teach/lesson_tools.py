@@ -7,6 +7,7 @@ notebooks run in real kernels (nbclient).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "calliope_lib" / "teach" / "lessons"
@@ -78,6 +79,21 @@ def solution_code(cell_source: str) -> str:
     return _SOLUTION.sub(lambda m: m.group(1), cell_source)
 
 
+@contextlib.contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """``env`` set in ``os.environ`` inside the block (kernels inherit it), restored after."""
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def execute(nb: Any, folder: Path, env: dict[str, str], timeout: int = 120) -> float:
     """Run ``nb`` top to bottom in a fresh kernel in ``folder``; returns seconds taken.
 
@@ -85,19 +101,11 @@ def execute(nb: Any, folder: Path, env: dict[str, str], timeout: int = 120) -> f
     """
     from nbclient import NotebookClient
 
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with environment(env):
         start = time.perf_counter()
         NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                        resources={"metadata": {"path": str(folder)}}).execute()
         return time.perf_counter() - start
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def errors(nb: Any) -> list[tuple[str, str]]:
@@ -188,18 +196,10 @@ class Course:
         return folder
 
     def autograde(self, student: str, name: str, env: dict[str, str]) -> float:
-        old = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
+        with environment(env):
             start = time.perf_counter()
             result = self.api.autograde(name, student, force=True, create=True)
             took = time.perf_counter() - start
-        finally:
-            for key, value in old.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
         if not result["success"]:
             raise RuntimeError(f"autograde {name}/{student}: {result['error']}\n{result['log']}")
         return took

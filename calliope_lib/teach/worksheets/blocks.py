@@ -8,9 +8,10 @@ know where on the page it lands.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from calliope_lib.teach.worksheets.page import (BODY_SIZE, COURSE_NAME, DIAGRAM_MAX_H,
                                                 DIAGRAM_MAX_W, DIAGRAM_SCALE, LINE_H, TEXT_W)
@@ -164,23 +165,36 @@ def _headings_style():
     return FontFace(family="DejaVu", emphasis="BOLD", fill_color=225)
 
 
+@contextlib.contextmanager
+def _framed(pdf: "FPDF", title: str, size: float, height: float,
+            rounded: bool = False) -> Iterator[float]:
+    """A block in a thick frame: a bold ``title``, then what the ``with`` body draws.
+
+    Yields the frame's left edge; the frame is drawn around everything the body put below
+    the title.
+    """
+    x0, y0 = pdf.l_margin, pdf.y
+    pdf.set_xy(x0 + 4, y0 + 3)
+    pdf.set_font("DejaVu", "B", size)
+    pdf.cell(TEXT_W - 8, height, title, new_x="LMARGIN", new_y="NEXT")
+    yield x0
+    pdf.set_line_width(0.9)
+    pdf.rect(x0, y0, TEXT_W, pdf.y - y0, round_corners=rounded, corner_radius=3 if rounded else 0)
+
+
 def safety_box(ws: Worksheet) -> Draw:
     """The block ``sicherheit``: the safety notes in a thick frame."""
     def draw(pdf: "FPDF") -> None:
         pdf.ln(1)
-        x0, y0 = pdf.l_margin, pdf.y
-        pdf.set_xy(x0 + 4, y0 + 3)
-        pdf.set_font("DejaVu", "B", 12)
-        pdf.cell(TEXT_W - 8, 6, "⚠  Sicherheit", new_x="LMARGIN", new_y="NEXT")
-        for note in ws.safety:
-            pdf.set_x(x0 + 4)
-            pdf.set_font("DejaVu", "", BODY_SIZE)
-            pdf.cell(5, LINE_H, "•")
-            pdf.multi_cell(TEXT_W - 13, LINE_H, md(note), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(0.6)
-        pdf.ln(2)
-        pdf.set_line_width(0.9)
-        pdf.rect(x0, y0, TEXT_W, pdf.y - y0)
+        with _framed(pdf, "⚠  Sicherheit", 12, 6) as x0:
+            for note in ws.safety:
+                pdf.set_x(x0 + 4)
+                pdf.set_font("DejaVu", "", BODY_SIZE)
+                pdf.cell(5, LINE_H, "•")
+                pdf.multi_cell(TEXT_W - 13, LINE_H, md(note), markdown=True, align="L",
+                               new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(0.6)
+            pdf.ln(2)
         pdf.ln(3)
 
     return draw
@@ -277,19 +291,14 @@ def found_box(count: int) -> Draw:
     """The block ``herausgefunden``: a framed box "Das habe ich herausgefunden" to fill in."""
     def draw(pdf: "FPDF") -> None:
         pdf.ln(2)
-        x0, y0 = pdf.l_margin, pdf.y
-        pdf.set_xy(x0 + 4, y0 + 3)
-        pdf.set_font("DejaVu", "B", 13)
-        pdf.cell(TEXT_W - 8, 7, "★  Das habe ich herausgefunden", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_line_width(0.2)
-        pdf.set_draw_color(110)
-        for _ in range(count):
-            pdf.ln(7.5)
-            pdf.line(x0 + 4, pdf.y, x0 + TEXT_W - 4, pdf.y)
-        pdf.set_draw_color(0)
-        pdf.ln(5)
-        pdf.set_line_width(0.9)
-        pdf.rect(x0, y0, TEXT_W, pdf.y - y0, round_corners=True, corner_radius=3)
+        with _framed(pdf, "★  Das habe ich herausgefunden", 13, 7, rounded=True) as x0:
+            pdf.set_line_width(0.2)
+            pdf.set_draw_color(110)
+            for _ in range(count):
+                pdf.ln(7.5)
+                pdf.line(x0 + 4, pdf.y, x0 + TEXT_W - 4, pdf.y)
+            pdf.set_draw_color(0)
+            pdf.ln(5)
         pdf.set_font("DejaVu", "", BODY_SIZE)
         pdf.ln(2)
 
