@@ -13,8 +13,9 @@ The facade is imported on first use, so ``calliope_lib.board.discovery`` stays l
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from calliope_lib.lazy import lazy_names
 
 if TYPE_CHECKING:
     from calliope_lib.board.board import Board
@@ -33,12 +34,6 @@ _FACADE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _FACADE:
-        value = getattr(importlib.import_module(f"calliope_lib.board.{_FACADE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'calliope_lib.board' has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _FACADE)
 
-
-__all__ = list(_FACADE)
+__all__ = ["Board", "BoardInfo", "Boards", "Sample", "connect", "connect_all"]

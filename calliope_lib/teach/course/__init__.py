@@ -32,28 +32,20 @@ nbgrader is imported only when a function runs.
 
 from __future__ import annotations
 
-from typing import Any
-
+from calliope_lib.lazy import lazy_names
 from calliope_lib.teach.course.config import Course, Student
 from calliope_lib.teach.course.errors import CourseError, Problem
 
 __all__ = ["Course", "Student", "CourseError", "Problem", "init_course", "import_students",
            "release_lesson", "collect_submissions", "grade_lesson", "feedback_lesson", "export_grades"]
 
-_LAZY = {
-    "init_course": ".init",
-    "import_students": ".students",
-    "release_lesson": ".release",
-    "collect_submissions": ".collect",
-    "grade_lesson": ".grade",
-    "feedback_lesson": ".feedback",
-    "export_grades": ".export",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(name)
+# The steps of a grading round, imported when first used (they bring nbgrader along).
+__getattr__ = lazy_names(__name__, {
+    "init_course": "init",
+    "import_students": "students",
+    "release_lesson": "release",
+    "collect_submissions": "collect",
+    "grade_lesson": "grade",
+    "feedback_lesson": "feedback",
+    "export_grades": "export",
+})
