@@ -111,15 +111,18 @@ def header_lines(rec: "Recording") -> list[str]:
     return lines
 
 
-def footer_lines(rec: "Recording") -> list[str]:
-    """Gaps, counters and notes: known only at the end of a recording."""
-    lines = [gap_line(start, end) for start, end in rec.gaps]
-    lines.append(f"# bad_lines: {rec.bad_lines}")
-    lines.append(f"# lost_lines: {rec.lost_lines}")
+def gap_lines(rec: "Recording") -> list[str]:
+    """One ``# gap:`` line per time the board was unplugged."""
+    return [gap_line(start, end) for start, end in rec.gaps]
+
+
+def counter_lines(rec: "Recording") -> list[str]:
+    """Counters and notes: known only at the end of a recording."""
+    lines = [f"# bad_lines: {rec.bad_lines}", f"# lost_lines: {rec.lost_lines}"]
     lines.extend(f"# note: {note}" for note in rec.notes)
     return lines
 
 
-def footer_lines_without_gaps(rec: "Recording") -> list[str]:
-    """The footer minus the gaps (the crash-safe writer wrote those as they happened)."""
-    return [line for line in footer_lines(rec) if not line.startswith("# gap:")]
+def footer_lines(rec: "Recording") -> list[str]:
+    """The end of a saved file: gaps, then counters and notes."""
+    return gap_lines(rec) + counter_lines(rec)

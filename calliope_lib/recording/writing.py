@@ -21,13 +21,14 @@ from calliope_lib.errors import DiskFullError
 from calliope_lib.messages import warn
 from calliope_lib.recording.csv_format import (
     TIME_COLUMN,
+    counter_lines,
     dialect_of,
     encoding_of,
     footer_lines,
-    footer_lines_without_gaps,
     format_number,
     format_time,
     gap_line,
+    gap_lines,
     header_lines,
     table_writer,
 )
@@ -69,7 +70,7 @@ def save_recording(rec: Recording, path: str | Path, dialect: str = "default", *
     where = [index.get(c) for c in columns]  # matrix column of each file column, None: empty
     head = header_lines(rec)
     head.extend(f"# unit {c}: {unit_of(c)}" for c in columns if c not in rec)
-    tail = footer_lines(rec) if footer else [gap_line(start, end) for start, end in rec.gaps]
+    tail = footer_lines(rec) if footer else gap_lines(rec)
     # The whole text is made in memory first: the file is then written in one go, and the
     # time the target is replaced stays short.
     text = io.StringIO()
@@ -229,7 +230,8 @@ class RecordingWriter:
             self.rec.listeners.remove(self.on_row)
         if self._fh is None:
             return
-        _write_lines(self._pending, footer_lines_without_gaps(self.rec))
+        # The gaps went into the file as they happened: only counters and notes are left.
+        _write_lines(self._pending, counter_lines(self.rec))
         self.flush()
         fh = self._fh
 
