@@ -15,11 +15,6 @@ from __future__ import annotations
 import math
 from typing import Iterable, Sequence
 
-# The hello line has its own module; its names and the versions stay reachable here, so the
-# simulated board finds everything it sends in one place.
-from calliope_lib.protocol.hello import MAGIC, format_hello, parse_fields  # noqa: F401
-from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION  # noqa: F401
-
 #: ``$D`` sequence numbers wrap from this value - 1 back to 0.
 SEQ_MODULO = 1_000_000
 #: Allowed period between data lines, in milliseconds.

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from calliope_lib.protocol import firmware as fw
+from calliope_lib.protocol.hello import format_hello
+from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION
 from calliope_lib.simulator.environment import DIE_OFFSET_C, Environment
 
 _MASK = (1 << 64) - 1
@@ -149,7 +151,7 @@ class SimulatedBoard:
         # timing), so one seed always gives the same recording.
         self._world_next = getattr(self, "_world_next", 0.0)
         if self.program == "firmware":
-            self._send(fw.format_hello(self.kind))
+            self._send(format_hello(self.kind))
 
     def board_ms(self) -> int:
         """The board's ``running_time()``: milliseconds since it was powered on."""
@@ -220,10 +222,10 @@ class SimulatedBoard:
     def _command(self, line: str) -> None:
         word, _, arg = line.partition(" ")
         if word == "hello":
-            self._send(fw.format_hello(self.kind))
+            self._send(format_hello(self.kind))
         elif word == "info":
             self._send(fw.format_ok("info", (
-                f"proto={fw.PROTOCOL_VERSION} fw={fw.FIRMWARE_VERSION} board={self.kind} "
+                f"proto={PROTOCOL_VERSION} fw={FIRMWARE_VERSION} board={self.kind} "
                 f"every={self._period_ms} cols={','.join(self._cols)} "
                 f"running={int(self._running)}")))
         elif word == "channels":

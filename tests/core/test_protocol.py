@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calliope_lib.protocol import BadLine, BoardMessage, Columns, Hello, Reply, Row, StreamParser
-from calliope_lib.protocol import firmware as fw
+from calliope_lib.protocol.hello import format_hello
+from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION
 
 
 def rows(events):
@@ -131,10 +132,10 @@ def test_traceback_becomes_an_error_message_not_data():
 def test_firmware_lines_hello_reply_columns_data():
     p = StreamParser()
     events = p.feed(
-        (fw.format_hello("calliope-mini-1") + "\r\n$OK cols a,b\r\n$ERR every too fast\r\n"
+        (format_hello("calliope-mini-1") + "\r\n$OK cols a,b\r\n$ERR every too fast\r\n"
          "$COLS a,b\r\n$D 0 100 1,2.5\r\n$D 1 200 nan,3\r\n").encode())
     hello, ok, err, cols, d0, d1 = events
-    assert isinstance(hello, Hello) and hello.fields["fw"] == fw.FIRMWARE_VERSION
+    assert isinstance(hello, Hello) and hello.fields["fw"] == FIRMWARE_VERSION
     assert hello.fields["board"] == "calliope-mini-1"
     assert ok == Reply(True, "cols", "a,b") and err == Reply(False, "every", "too fast")
     assert cols == Columns(("a", "b"))
@@ -167,13 +168,13 @@ def test_foreign_hello_is_not_ours():
 def test_one_hello_grammar_for_parser_probe_and_installer():
     from calliope_lib.protocol.hello import find_hello, parse_hello
 
-    line = fw.format_hello("calliope-mini-3", id="ab12")
+    line = format_hello("calliope-mini-3", id="ab12")
     [from_parser] = StreamParser().feed(line.encode() + b"\r\n")
     # What the stream parser, flash verification and the installer read is the same thing.
     assert parse_hello(line) == parse_hello(line.encode() + b"\r\n") == from_parser
     assert find_hello(b"MPY: soft reboot\r\n>>> " + line.encode() + b"\r\n") == from_parser
     assert (from_parser.firmware, from_parser.board, from_parser.proto) == (
-        fw.FIRMWARE_VERSION, "calliope-mini-3", fw.PROTOCOL_VERSION)
+        FIRMWARE_VERSION, "calliope-mini-3", PROTOCOL_VERSION)
     assert from_parser.fields["id"] == "ab12"
     # A line not yet complete is not read: "fw=0.1" may still become "fw=0.1.0".
     assert find_hello(b"$HELLO calliope-lab proto=1 fw=0.1") is None
