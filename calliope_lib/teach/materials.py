@@ -29,13 +29,7 @@ def _package_dir(*parts: str) -> Path:
 def lessons_dir() -> Path:
     """The folder holding the lesson folders: ``$CALLIOPE_LESSONS`` if set, else the package's."""
     env = os.environ.get("CALLIOPE_LESSONS")
-    return Path(env) if env else shipped_lessons_dir()
-
-
-def shipped_lessons_dir() -> Path:
-    """The lessons inside the package, whatever ``CALLIOPE_LESSONS`` says: the folder the
-    authoring scripts (``make_notebooks.py``, ``make_reference_data.py``) write to."""
-    return _package_dir("lessons")
+    return Path(env) if env else _package_dir("lessons")
 
 
 def worksheet_sources_dir() -> Path:

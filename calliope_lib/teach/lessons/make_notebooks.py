@@ -29,10 +29,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calliope_lib.teach.materials import shipped_lessons_dir
-
-#: The package's lesson folders (this script sits among them in a checkout).
-HERE = shipped_lessons_dir()
+#: The lesson folders this script sits among: it writes next to its own sources, whichever
+#: copy of calliope_lib happens to be installed.
+HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "_src"
 _MARKER = re.compile(r"^%%\s*(md|code|solution|test|answer|task)\b\s*(.*)$")
 _GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")

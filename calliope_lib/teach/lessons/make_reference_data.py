@@ -28,10 +28,9 @@ from typing import Callable
 
 import calliope_lib as cl
 from calliope_lib.simulator import Environment
-from calliope_lib.teach.materials import shipped_lessons_dir
-
-#: The package's lesson folders (this script sits among them in a checkout).
-HERE = shipped_lessons_dir()
+#: The lesson folders this script sits among: it writes next to its own sources, whichever
+#: copy of calliope_lib happens to be installed.
+HERE = Path(__file__).resolve().parent
 #: A fixed start time: files do not change when the script runs again.
 START = "2025-06-02T10:00:00+02:00"
 SOURCE = ("simuliert mit calliope_lib (sim://), lessons/make_reference_data.py -- "
