@@ -104,14 +104,6 @@ def line_style(index: int) -> dict[str, Any]:
     }
 
 
-def decimal_text(text: str, lang: str | None = None) -> str:
-    """Use a decimal comma in German (``"21.5"`` -> ``"21,5"``).
-
-    The same as :func:`calliope_lib.messages.with_decimal_mark` (kept under this name).
-    """
-    return with_decimal_mark(text, lang)
-
-
 def format_value(value: float | None, unit: str = "", lang: str | None = None) -> str:
     """A latest value as a kid reads it: ``"21,5 °C"``, ``"–"`` when there is none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -120,7 +112,7 @@ def format_value(value: float | None, unit: str = "", lang: str | None = None) -
         text = str(int(value))
     else:
         text = f"{value:.4g}" if abs(value) < 1e5 else f"{value:.6g}"
-    text = decimal_text(text, lang)
+    text = with_decimal_mark(text, lang)
     return f"{text} {unit}" if unit else text
 
 
@@ -140,7 +132,7 @@ def time_unit(duration_s: float) -> tuple[float, str]:
 def format_duration(seconds: float, lang: str | None = None) -> str:
     """``"12,3 s"``, ``"4:05 min"``, ``"1:02:03 h"`` for the live view's clock."""
     if seconds < 60:
-        return decimal_text(f"{seconds:.1f} s", lang)
+        return with_decimal_mark(f"{seconds:.1f} s", lang)
     whole = int(seconds)
     if whole < 3600:
         return f"{whole // 60}:{whole % 60:02d} min"

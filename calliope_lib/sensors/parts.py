@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from calliope_lib.messages import language, register, t
+from calliope_lib.messages import language, register, t, with_decimal_mark
 
 register({
     "parts.color.0": {"de": "schwarz", "en": "black"},
@@ -48,7 +48,6 @@ register({
     "parts.color.silver": {"de": "silber", "en": "silver"},
     "parts.resistor": {"de": "Widerstand {value} ({bands})", "en": "Resistor {value} ({bands})"},
     # Germans write 4,7 kΩ, the English 4.7 kΩ.
-    "parts.decimal_point": {"de": ",", "en": "."},
 })
 
 #: Tolerance in percent -> the colour of the last band (a message key below ``parts.color.``).
@@ -75,7 +74,7 @@ def ohms_text(ohms: float, lang: str | None = None) -> str:
     lang = _lang(lang)
     for factor, prefix in ((1e6, "M"), (1e3, "k"), (1.0, "")):
         if abs(ohms) >= factor or factor == 1.0:
-            number = f"{ohms / factor:.3g}".replace(".", t("parts.decimal_point", lang=lang))
+            number = with_decimal_mark(f"{ohms / factor:.3g}", lang)
             return f"{number} {prefix}Ω"
     raise AssertionError("unreachable")
 
