@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from calliope_lib.workshop.doctor import report, run_checks, rule_text
+    from calliope_lib.workshop.doctor import report, run_checks
+    from calliope_lib.workshop.udev import rule_text
 
     if args.udev_rule:  # for: calliope-mini doctor --udev-rule | sudo tee /etc/udev/rules.d/...
         sys.stdout.write(rule_text())

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Sequence
 from calliope_lib import messages
 from calliope_lib.protocol.version import FIRMWARE_VERSION
 from calliope_lib.transports import login_name
-from calliope_lib.workshop.udev import RULE_NAME, rule_path, rule_text  # noqa: F401  (re-exported)
+from calliope_lib.workshop.udev import RULE_NAME, rule_path
 
 messages.register({
     "doctor.title": {"de": "Calliope-mini-Doktor", "en": "Calliope mini doctor"},

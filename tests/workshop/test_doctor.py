@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from serial.tools.list_ports_common import ListPortInfo
 
-from calliope_lib.workshop import doctor
+from calliope_lib.workshop import doctor, udev
 from calliope_lib.board.discovery import Drive
 from calliope_lib.protocol.version import FIRMWARE_VERSION
 
@@ -36,14 +36,14 @@ def test_udev_rule_is_package_data_and_the_doctor_points_at_it():
     from importlib import resources
 
     folder = resources.files("calliope_lib.workshop.udev")
-    text = folder.joinpath(doctor.RULE_NAME).read_text(encoding="utf-8")
-    assert text == doctor.rule_text()  # one file, read the one way
+    text = folder.joinpath(udev.RULE_NAME).read_text(encoding="utf-8")
+    assert text == udev.rule_text()  # one file, read the one way
     assert 'ATTRS{idVendor}=="1366"' in text and 'ATTRS{idProduct}=="0204"' in text
     assert "udevadm control --reload-rules" in folder.joinpath("README.md").read_text()
     # The sudo cp line names the real file, wherever the package is installed.
     assert Path(doctor.rule_source()).read_text(encoding="utf-8") == text
     # The repository's top-level udev/ folder only points to it (no second copy to drift).
-    assert not (REPO / "udev" / doctor.RULE_NAME).exists()
+    assert not (REPO / "udev" / udev.RULE_NAME).exists()
 
 
 def test_udev_check_finds_an_installed_rule(tmp_path):
@@ -51,7 +51,7 @@ def test_udev_check_finds_an_installed_rule(tmp_path):
         linux_ports(), []) if b.vid == 0x1366]
     missing = doctor.check_udev(jlink_board, [str(tmp_path)])
     assert missing[0].status == "fail" and "udevadm" in missing[0].fix
-    (tmp_path / "99-calliope-mini.rules").write_text(doctor.rule_text())
+    (tmp_path / "99-calliope-mini.rules").write_text(udev.rule_text())
     found = doctor.check_udev(jlink_board, [str(tmp_path)])
     assert found[0].status == "ok" and str(tmp_path) in found[0].text
     assert doctor.check_udev([], [str(tmp_path / "none")])[0].status == "info"
