@@ -1,4 +1,4 @@
-"""Helpers for tests/test_lessons.py: a real nbgrader course made from lessons/, kid submissions.
+"""Helpers for tests/teach/test_lessons.py: a real nbgrader course made from the lessons, kid submissions.
 
 Nothing here imitates nbgrader: the course is built with nbgrader's in-process API
 (``NbGraderAPI``, ``Gradebook``) exactly as ``shared/facts/nbgrader.md`` describes, and

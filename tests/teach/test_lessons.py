@@ -11,7 +11,7 @@ For every lesson in ``lessons/``:
   own ``meine_*.csv`` survives grading byte for byte.
 
 One course (all six assignments) is generated once per module. Timings are printed
-(``pytest -s``); ``benchmarks/bench_lessons.py`` records them in ``benchmarks/RESULTS.md``.
+(``pytest -s``); ``python -m benchmarks.bench_lessons`` records them in ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def test_validator_passes_source(name, executed):
 
 @pytest.mark.parametrize("name", LESSON_NAMES)
 def test_notebooks_are_built_from_sources(name):
-    """lessons/_src/*.txt are the sources; the committed notebooks match them."""
+    """calliope_lib/teach/lessons/_src/*.txt are the sources; the committed notebooks match them."""
     # make_notebooks.py is the authors' script beside the lessons, not a module of the package.
     spec = importlib.util.spec_from_file_location("make_notebooks", LESSONS / "make_notebooks.py")
     make_notebooks = importlib.util.module_from_spec(spec)
