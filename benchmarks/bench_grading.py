@@ -10,7 +10,9 @@ with their own data file), then grades everything twice in the same run:
 
 1. nbgrader's own command, sequential: ``nbgrader autograde LESSON`` (one process for all
    kids, the same ``nbgrader_config.py``, so the same kernel limits);
-2. ``calliope-mini course grade LESSON`` (one worker per core).
+2. ``course grade`` (one process per kid, CPU cores + 1 at a time), *sealed*: each kid in
+   its own workspace, inside bubblewrap where it exists, with the grading guard around every
+   test cell and the scores written by nbgrader's autograde replaying the sealed run.
 
 Both runs must give every kid the same points (checked). One kid is graded once before
 timing so that both runs start with warm disk caches. Target: ``course grade`` <= 0.6x the
@@ -102,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     failed = len(report.failed)
 
     ratio = t_ours / t_nbgrader
+    from calliope_lib.teach.course.limits import describe
+
     append("Grading", [
+        f"Sealed grading (issue 13): protection `{report.protection}`, memory per kid: "
+        f"`{describe()}`.",
         f"{args.students} submissions of `{lesson}` (1/3 perfect with own data, 1/3 partial, "
         "1/3 untouched), per-cell timeout 60 s, kernel memory limit 2048 MB.",
         "",

@@ -23,9 +23,10 @@ Example::
 from __future__ import annotations
 
 import difflib
+import errno as errno_module
 from typing import Any, Iterable
 
-from calliope_lib.messages import t
+from calliope_lib.messages import register, t
 
 
 class CalliopeError(Exception):
@@ -150,11 +151,66 @@ class RecordingFileMissing(CalliopeError, FileNotFoundError):
     key = "file_missing"
 
 
-class DiskFullError(CalliopeError, OSError):
-    """Saving failed while recording (full disk, removed USB stick)."""
+class FileWriteError(CalliopeError, OSError):
+    """A file cannot be written: the title names the file, the detail the real cause.
+
+    Made by :func:`write_error` from the operating system's error, so the text says what the
+    system said (``Permission denied``, ``No such file or directory``...), not a guess.
+    """
+
+    reason = "write_failed"
+    key = "write_failed"
+
+
+class DiskFullError(FileWriteError):
+    """Writing failed because the disk (or USB stick) is full."""
 
     reason = "disk_full"
     key = "disk_full"
+
+
+class FileInUseError(CalliopeError, OSError):
+    """Another recording (another program, another notebook) is writing this file right now."""
+
+    reason = "file_in_use"
+    key = "file_in_use"
+
+
+register({
+    "write_failed.title": {
+        "de": "Die Datei {path} kann ich nicht schreiben",
+        "en": "I cannot write the file {path}",
+    },
+    "write_failed.detail": {
+        "de": "Grund: {reason}. Prüfe den Namen und den Ordner, oder wähle einen anderen Ort.",
+        "en": "Reason: {reason}. Check the name and the folder, or choose another place.",
+    },
+    "file_in_use.title": {
+        "de": "In die Datei {path} schreibt gerade eine andere Messung",
+        "en": "Another recording is writing to {path} right now",
+    },
+    "file_in_use.detail": {
+        "de": "Zwei Messungen in einer Datei würden sich vermischen. Wähle einen anderen "
+              "Dateinamen oder warte, bis die andere Messung fertig ist.",
+        "en": "Two recordings in one file would mix. Choose another file name or wait until "
+              "the other recording has finished.",
+    },
+})
+
+#: errno values that mean the medium is full (ENOSPC, EDQUOT).
+_FULL_ERRNOS = tuple(getattr(errno_module, name) for name in ("ENOSPC", "EDQUOT")
+                     if hasattr(errno_module, name))
+
+
+def write_error(path: object, exc: OSError) -> FileWriteError:
+    """The error to raise when writing ``path`` failed with ``exc``: it names both.
+
+    >>> write_error("/x/m.csv", FileNotFoundError(2, "No such file or directory")).reason
+    'write_failed'
+    """
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    cls = DiskFullError if exc.errno in _FULL_ERRNOS else FileWriteError
+    return cls(path=str(path), reason=cause)
 
 
 class MissingOptionalPackage(CalliopeError, ImportError):
@@ -189,4 +245,19 @@ def require(package: str, install: str | None = None) -> Any:
     try:
         return importlib.import_module(package)
     except ImportError as exc:
-        raise MissingOptionalPackage(package=package, install=install or package) from exc
+        raise MissingOptionalPackage(package=package,
+                                     install=shell_quoted(install or package)) from exc
+
+
+def shell_quoted(spec: str) -> str:
+    """A pip requirement as a shell command needs it: ``"calliope-lib[worksheets]"`` in quotes.
+
+    zsh (the macOS default) reads ``[...]`` as a file pattern and refuses the unquoted form;
+    double quotes work in zsh, bash, PowerShell and cmd alike.
+
+    >>> shell_quoted("calliope-lib[worksheets]"), shell_quoted("pandas")
+    ('"calliope-lib[worksheets]"', 'pandas')
+    """
+    if any(c in spec for c in "[]<>=; ") and not spec.startswith('"'):
+        return f'"{spec}"'
+    return spec

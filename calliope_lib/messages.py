@@ -280,6 +280,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "de": "Ungültiger Wert für {name}: {value}",
         "en": "Invalid value for {name}: {value}",
     },
+    # --- how boards and recordings show themselves in a notebook (repr) --------------------
+    "repr.board": {"de": "<Board {kind} an {port} ({what})>",
+                   "en": "<Board {kind} on {port} ({what})>"},
+    "repr.firmware": {"de": "Firmware {version}", "en": "firmware {version}"},
+    "repr.own_program": {"de": "eigenes Programm", "en": "own program"},
+    "repr.simulated": {"de": "simuliert", "en": "simulated"},
+    "repr.recording": {"de": "<Messung {duration} s: {channels}>",
+                       "en": "<Recording {duration} s: {channels}>"},
+    "repr.values": {"de": "{count} Werte", "en": "{count} values"},
     # --- how numbers are written -----------------------------------------------------------
     # Not a sentence, but it differs by language like one: German writes 21,5 (DIN 1333).
     "number.decimal_mark": {"de": ",", "en": "."},

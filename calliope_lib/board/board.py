@@ -136,13 +136,20 @@ class Board:
         live: bool = False,
         ylim: tuple[float, float] | None = None,
         until_interrupted: bool = False,
+        overwrite: bool = False,
+        other_board: str = "stop",
     ) -> Recording:
         """Record ``channels`` for ``seconds`` (or ``samples`` rows), one value every ``every`` s.
 
         * ``channels``: names (``["temperature", "light"]``); ``None``: the standard set of
           the firmware, or everything a kid's program prints.
         * ``save_to``: a CSV file written while recording (at least once a second), so a
-          crash loses at most the last second.
+          crash loses at most the last second. An existing file is never replaced: the
+          recording goes to a numbered name (``messung_2.csv``, see ``rec.saved_to``)
+          unless ``overwrite=True``.
+        * ``other_board``: what to do when another board appears on the port (unplugged,
+          another plugged in): ``"stop"`` ends the recording with what it has;
+          ``"continue"`` goes on with the new board and notes the change.
         * ``live=True``: a plot that grows while recording (see :mod:`calliope_lib.plotting`).
         * ``until_interrupted=True``: record until Ctrl-C / the stop button.
 
@@ -161,7 +168,7 @@ class Board:
             import tqdm.auto  # noqa: F401
         if live:
             from calliope_lib import plotting  # noqa: F401
-        session = Session(self._link, names, every)
+        session = Session(self._link, names, every, other_board=other_board)
         rec = session.recording
         writer = None
         live_plot = None
@@ -170,7 +177,8 @@ class Board:
             if save_to is not None:
                 from calliope_lib.recording.files import RecordingWriter
 
-                writer = RecordingWriter(rec, save_to, dialect=dialect, channels=names or [])
+                writer = RecordingWriter(rec, save_to, dialect=dialect, channels=names or [],
+                                         overwrite=overwrite)
                 session.writer = writer
             if live:
                 from calliope_lib.plotting import LivePlot
@@ -203,6 +211,8 @@ class Board:
                 live_plot.close()
             if writer is not None:
                 writer.close()
+                rec.saved_to = None if writer.failed else writer.path
+                rec.save_error = writer.failed
         for name in names or ():
             if name not in rec:
                 messages.warn("no_data_yet.detail", channel=name,
@@ -228,8 +238,11 @@ class Board:
 
     def __repr__(self) -> str:
         info = self.info
-        what = f"firmware {info.firmware}" if info.mode == "firmware" else "eigenes Programm"
-        return f"<Board {info.kind} on {info.port} ({what})>"
+        t = messages.t
+        what = (t("repr.firmware", version=info.firmware) if info.mode == "firmware"
+                else t("repr.own_program"))
+        kind = t("repr.simulated") if info.kind == "simulated" else info.kind
+        return t("repr.board", kind=kind, port=info.port, what=what)
 
 
 def _channel_list(channels: Sequence[str] | str | None) -> list[str] | None:

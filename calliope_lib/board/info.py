@@ -25,6 +25,8 @@ class BoardInfo:
     * ``firmware``: the version of our firmware on the board, None for a kid's own program
     * ``mode``: ``"firmware"`` or ``"listen"``
     * ``name``: a short name (channel prefix when recording several boards)
+    * ``board_id``: the id our firmware names in its ``$HELLO`` (``id=``), if it sends one;
+      with the serial number it tells one board from another after a reconnect
     """
 
     kind: str = "unknown"
@@ -36,3 +38,4 @@ class BoardInfo:
     name: str = ""
     #: the firmware's own board word where it says more than ``kind`` (``"microbit-v2"``)
     variant: str | None = None
+    board_id: str | None = None

@@ -23,9 +23,11 @@ from calliope_lib.transports import protocol_replay
 
 if TYPE_CHECKING:
     from calliope_lib.board.discovery import FoundBoard
+    from calliope_lib.lorawan.source import LoraSource
 
 
-def connect(port: "str | FoundBoard | None" = None, *, name: str = "") -> Board:
+def connect(port: "str | FoundBoard | None" = None, *, name: str = "",
+            key: str | None = None) -> "Board | LoraSource":
     """Connect to a board and return a :class:`~calliope_lib.board.Board`.
 
     >>> board = cl.connect()                    # doctest: +SKIP  (the first board found)
@@ -33,6 +35,11 @@ def connect(port: "str | FoundBoard | None" = None, *, name: str = "") -> Board:
     >>> board = cl.connect("/dev/ttyACM0")      # doctest: +SKIP  ("COM3" on Windows)
     >>> board = cl.connect("replay://messung.csv")  # doctest: +SKIP
     >>> board = cl.connect(discovery.find_boards()[1])  # doctest: +SKIP  (a board found)
+    >>> garten = cl.connect("ttn://lorapark-garten@eu1.cloud.thethings.network")  # doctest: +SKIP
+
+    ``ttn://`` and ``chirpstack://`` addresses connect to a LoRaWAN application instead of a
+    board (:mod:`calliope_lib.lorawan`); ``key`` is its API key (else ``CALLIOPE_LORA_KEY``
+    or a prompt).
 
     Raises :class:`~calliope_lib.errors.NoBoardFound` when nothing is plugged in (with a hint
     about charge-only cables), :class:`~calliope_lib.errors.PortPermissionError` when Linux
@@ -49,6 +56,12 @@ def connect(port: "str | FoundBoard | None" = None, *, name: str = "") -> Board:
         return open_found(found[0], name)
     if not isinstance(port, str):  # a FoundBoard from discovery.find_boards()
         return open_found(port, name)
+    from calliope_lib.lorawan.address import is_lora_url
+
+    if is_lora_url(port):  # the sensor garden: LoRaWAN over MQTT, recorded like a board
+        from calliope_lib.lorawan.source import open_source
+
+        return open_source(port, key=key, name=name)
     return open_port(port, name=name)
 
 

@@ -2,13 +2,23 @@
 
 A :class:`Session` configures the board (firmware mode: which channels, how often, start),
 reads what arrives, gives every row a time in seconds since the start, adds it to a
-:class:`~calliope_lib.recording.Recording`, survives a pulled cable (a gap, then the same
-board again) and stops the board at the end.
+:class:`~calliope_lib.recording.Recording`, and stops the board at the end. It never lies
+about what happened on the way:
+
+* **a pulled cable**: a gap, then the same board again (found by its serial number);
+* **a reset** (the reset button, a loose battery): the board says ``$HELLO`` again, even in
+  the middle of a half-sent line; the session configures it again, resumes and marks a gap;
+* **another board** on the same port (a classmate's, plugged into the same socket): never
+  merged into this recording. The recording ends with what it has and says so, or, when
+  asked for (``other_board="continue"``), goes on and names the change in its notes;
+* **silence** and **a slow board**: see :mod:`~calliope_lib.board.timeline`;
+* **lost lines**, also those lost before the first line of a start arrived (the firmware
+  numbers its lines from 0 at every start).
 
 Times come from the board's own millisecond clock when it sends one (our firmware does), so
 USB latency does not shake them; rows without one (a kid's program) are spread evenly over
-the time since the previous chunk. It talks to the board only through
-:class:`~calliope_lib.board.link.BoardLink`.
+the time since the previous chunk. Times never run backwards, whatever the board's clock
+does. It talks to the board only through :class:`~calliope_lib.board.link.BoardLink`.
 """
 
 from __future__ import annotations
@@ -16,8 +26,10 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from calliope_lib import messages
+from calliope_lib.board.info import BoardInfo
 from calliope_lib.board.link import BoardLink
-from calliope_lib.errors import CalliopeError, InvalidParameter
+from calliope_lib.board.timeline import TICK_S, Timeline
+from calliope_lib.errors import CalliopeError, InvalidParameter, UnknownChannel
 from calliope_lib.protocol import Hello, Row
 from calliope_lib.protocol import firmware as fw
 from calliope_lib.recording.recording import Recording
@@ -29,27 +41,102 @@ DEFAULT_EVERY_S = 0.1
 RECONNECT_WAIT_S = 300.0
 #: How often to look for an unplugged board.
 RECONNECT_POLL_S = 0.2
-#: A board clock running this far behind the last row (seconds) means the board restarted.
-RESTART_JUMP_S = 1.0
+#: A board clock running this far ahead of the computer's (seconds) has stepped forward.
+CLOCK_AHEAD_S = 1.0
 #: Times closer than this count as equal (float rounding of board milliseconds).
 TIME_EPSILON_S = 1e-9
+#: A first sequence number above this after a start is not lost lines but an old stream.
+MAX_START_LOSS = 100_000
+#: A jump in sequence numbers up to this many periods counts as lost lines in between.
+MAX_STEPS = 1000
+#: What ``other_board`` may be: end the recording, or go on with the other board.
+OTHER_BOARD_CHOICES = ("stop", "continue")
 
 #: One row as the loop yields it: ``(time, names, values, board_ms)``.
 TimedRow = tuple[float, tuple, tuple, Any]
 
+_TEXTS = {
+    "board_reset.warn": {
+        "de": "Das Board ist bei {at} s neu gestartet (Reset-Knopf? Wackelkontakt an der "
+              "Batterie?). Ich habe es wieder eingestellt und messe weiter; die Lücke ist "
+              "markiert.",
+        "en": "The board restarted at {at} s (reset button? loose battery?). I configured it "
+              "again and go on recording; the gap is marked.",
+    },
+    "other_board.warn": {
+        "de": "An {port} steckt jetzt ein anderes Board ({new}) als am Anfang ({old}). Zwei "
+              "Boards mische ich nicht in eine Messung: sie endet hier mit {count} Werten. "
+              "Steck das erste Board wieder ein und starte eine neue Messung.",
+        "en": "Another board ({new}) is now on {port}, not the one from the start ({old}). I "
+              "never mix two boards in one recording: it ends here with {count} values. Plug "
+              "the first board back in and start a new recording.",
+    },
+    "other_board.continue": {
+        "de": "An {port} steckt jetzt ein anderes Board ({new}) als vorher ({old}). Wie "
+              "gewünscht messe ich mit ihm weiter; die Datei nennt den Wechsel bei {at} s.",
+        "en": "Another board ({new}) is now on {port}, not the one before ({old}). As asked, "
+              "I go on recording with it; the file names the change at {at} s.",
+    },
+    "other_board.note": {
+        "de": "ab {at} s: anderes Board {new} (vorher {old})",
+        "en": "from {at} s: another board {new} (before: {old})",
+    },
+    "bad_args.other_board": {
+        "de": "other_board muss \"stop\" oder \"continue\" sein, nicht {value!r}.",
+        "en": "other_board must be \"stop\" or \"continue\", not {value!r}.",
+    },
+}
+# A command-line form registered before (calliope_lib.cli.hints) stays.
+messages.register({key: text for key, text in _TEXTS.items() if not messages.has(key)})
+
+
+def identity(info: BoardInfo) -> dict[str, str]:
+    """What tells this board from another: its kind, its firmware's id, its serial number."""
+    found = {"kind": info.variant or info.kind, "id": info.board_id,
+             "serial": info.serial_number}
+    return {key: value for key, value in found.items() if value and value != "unknown"}
+
+
+def hello_identity(hello: Hello, before: dict[str, str]) -> dict[str, str]:
+    """The identity a ``$HELLO`` names (the serial number cannot change without a replug)."""
+    found = dict(before)
+    found.pop("id", None)
+    if hello.fields.get("id"):
+        found["id"] = hello.fields["id"]
+    kind = hello.board
+    if kind and kind != "simulated":
+        found["kind"] = kind
+    return found
+
+
+def same_board(old: dict[str, str], new: dict[str, str]) -> bool:
+    """True unless something both know differs (a board that names no id stays itself)."""
+    return all(new[key] == value for key, value in old.items() if key in new)
+
+
+def describe(ident: dict[str, str]) -> str:
+    """``calliope-mini-3 id=c0ffee01``: an identity as a person reads it."""
+    words = [ident.get("kind", "?")]
+    words += [f"{key}={ident[key]}" for key in ("id", "serial") if key in ident]
+    return " ".join(words)
+
 
 class Session:
-    """One recording or stream: configures the board, turns events into timed rows,
-    survives a pulled cable, and stops the board at the end.
+    """One recording or stream: configures the board, turns events into timed rows, marks
+    gaps (unplugged, reset, silent), keeps other boards out, and stops the board at the end.
 
     ``channels``: what to record (None: the firmware's standard set, or all a kid's program
     prints). ``every``: seconds between values (firmware: the board's rate; listen mode: at
-    most one value per channel this often).
+    most one value per channel this often). ``other_board``: ``"stop"`` (the recording ends
+    when another board appears) or ``"continue"`` (it goes on; the notes name the change).
     """
 
-    def __init__(self, link: BoardLink, channels: list[str] | None, every: float | None) -> None:
+    def __init__(self, link: BoardLink, channels: list[str] | None, every: float | None,
+                 other_board: str = "stop") -> None:
         if every is not None and not every > 0:
             raise InvalidParameter(messages.t("bad_args.every"))
+        if other_board not in OTHER_BOARD_CHOICES:
+            raise InvalidParameter(messages.t("bad_args.other_board", value=other_board))
         self.link = link
         info = link.info
         link.check_channels(channels or [])
@@ -58,6 +145,7 @@ class Session:
         self.channels = channels
         self.wanted = set(channels) if channels else None
         self.every = every
+        self.other_board = other_board
         # Our firmware sends only the chosen channels at the chosen rate; a kid's program
         # sends what it likes, so there we pick the channels and thin out to ``every``.
         self._listen_filter = info.mode == "listen" and (channels or every) is not None
@@ -69,15 +157,25 @@ class Session:
             meta["firmware"] = info.firmware
         if info.serial_number:
             meta["serial_number"] = info.serial_number
+        if info.board_id:
+            meta["board_id"] = info.board_id
         self.recording = Recording(metadata=meta)
         if link.units:
             self.recording.use_units(dict(link.units))
+        self.identity = identity(info)
+        period = (every or DEFAULT_EVERY_S) if info.mode == "firmware" else every
+        self.timeline = Timeline(period)
         self._last_chunk_t = 0.0
         self._anchor: tuple[float, float] | None = None  # (board_ms, host seconds)
         self._anchor_at: float | None = None
         self._last_board_t = -1.0
         self._last_kept: dict[str, float] = {}
         self._bad0, self._lost0 = link.line_counts
+        self._lost = 0  # lines lost (our firmware numbers its lines), also before the first
+        self._first_seq_due = False
+        self._last_seq: int | None = None
+        self._numbered = False  # rows carry the firmware's sequence numbers
+        self._over = False
         self._started = False
         self.t0: float | None = None  # set once the board streams (restarts keep it)
         self._start()
@@ -96,9 +194,12 @@ class Session:
         link.drop_rows()  # rows from before this session are not ours
         link.command("start")
         self._started = True
+        self._first_seq_due = True
+        self._last_seq = None  # the firmware numbers from 0 again
         # The first data line was measured when "start" arrived: anchor the board's clock there.
         self._anchor = None
-        self._anchor_at = 0.0 if self.t0 is None else self._now()
+        # (Never before the last row: board times may run a little ahead of ours.)
+        self._anchor_at = 0.0 if self.t0 is None else max(self._now(), self._last_board_t)
 
     def finish(self) -> None:
         """Count bad and lost lines into the recording and stop the board's stream."""
@@ -106,7 +207,11 @@ class Session:
         rec = self.recording
         bad, lost = link.line_counts
         rec.bad_lines = bad - self._bad0
-        rec.lost_lines = lost - self._lost0
+        # Our firmware's numbering tells exactly (see _steps); other boards' lines: the parser.
+        rec.lost_lines = self._lost if self._numbered else lost - self._lost0
+        slow = self.timeline.too_slow(at_end=True)
+        if slow is not None:
+            self._report_slow(slow)
         if self._started and not link.closed:
             self._started = False
             try:
@@ -124,29 +229,68 @@ class Session:
         if row.board_ms is None:
             return host_t
         anchor = self._anchor
-        if anchor is None or \
-                (row.board_ms - anchor[0]) / 1000.0 + anchor[1] < self._last_board_t - RESTART_JUMP_S:
-            # First row, or the board's clock jumped back (it restarted): anchor again.
-            first = anchor is None and self._anchor_at is not None
-            anchor = self._anchor = (row.board_ms, self._anchor_at if first else host_t)
+        if anchor is None:
+            # The first row of a start: measured when "start" arrived (or, after a
+            # reconnect, when it was read).
+            at = self._anchor_at if self._anchor_at is not None else host_t
+            anchor = self._anchor = (row.board_ms, at)
             self._anchor_at = None
         when = anchor[1] + (row.board_ms - anchor[0]) / 1000.0
+        firmware = self.link.info.mode == "firmware"
+        stepped_back = when < self._last_board_t - TIME_EPSILON_S
+        ahead = firmware and when > host_t + CLOCK_AHEAD_S
+        if stepped_back or ahead:
+            # The board's clock stepped (a correction, or a restart we did not hear of):
+            # anchor it again. Our firmware measures on a timer, so the row is one period
+            # after the row before; other rows count from when they arrived. Never earlier
+            # than the row before.
+            if firmware and self._last_board_t >= 0:
+                at = self._last_board_t + self.timeline.period_or(DEFAULT_EVERY_S)
+            else:
+                at = max(host_t, self._last_board_t + TICK_S)
+            anchor = self._anchor = (row.board_ms, at)
+            when = at
         self._last_board_t = when
         return when
+
+    def _steps(self, seq: int | None) -> int:
+        """Periods since the row before, by the firmware's numbering (1 when unknown).
+
+        Lines missing in between are counted as lost here, for the rows this recording
+        took: lines the parser saw after the end of the recording are not its business.
+        """
+        last, self._last_seq = self._last_seq, seq
+        if seq is None or last is None:
+            self._numbered = self._numbered or seq is not None
+            return 1
+        steps = (seq - last) % fw.SEQ_MODULO
+        if 1 < steps < MAX_START_LOSS:
+            self._lost += steps - 1
+        return steps if 0 < steps < MAX_STEPS else 1
+
+    def _count_start_loss(self, row: Row) -> None:
+        """The firmware numbers lines from 0 at each start: a first line 5 means 5 were lost."""
+        if self._first_seq_due and row.seq is not None:
+            self._first_seq_due = False
+            if 0 < row.seq < MAX_START_LOSS:
+                self._lost += row.seq
 
     # -- the loop ---------------------------------------------------------------------------
     def rows(self, seconds: float | None = None) -> Iterator[TimedRow]:
         """Yield ``(time, names, values, board_ms)`` and add each to the recording."""
         link = self.link
-        rec = self.recording
         deadline = None if seconds is None else seconds
         pending: list[Any] = link.take_rows()
+        self._over = False
         while True:
+            if not pending:  # rows that came with a command's answer (a restart's "start")
+                pending = link.take_rows()
             now = self._now()
             # Past the deadline, lines already waiting may still belong to the recording
             # (measured before the deadline by the board's clock): take them, then stop.
             final = deadline is not None and now >= deadline
             if final and not pending and not link.data_waiting():
+                self._silence_until(deadline)
                 return
             if pending:
                 events, pending = pending, []
@@ -161,31 +305,56 @@ class Session:
                     continue
                 if not events and link.finished:
                     return  # a replayed file has ended
-            data_rows = [e for e in events if isinstance(e, Row)]
-            for e in events:
-                if isinstance(e, Hello) and self._started:
-                    # The board restarted by itself (reset button): configure it again.
-                    self._start()
-            if not data_rows:
-                continue
-            now = self._now()
-            # Rows without a board clock arrived sometime since the last chunk: spread them
-            # evenly over that interval, so each gets its own, increasing time.
-            step = (now - self._last_chunk_t) / len(data_rows)
-            base = self._last_chunk_t
-            self._last_chunk_t = now
-            for i, row in enumerate(data_rows, start=1):
-                when = self._row_time(row, base + step * i)
-                names, values = row.names, row.values
-                if self._listen_filter:
-                    names, values = self._filter(when, names, values)
-                    if not names:
-                        continue
-                link.note_channels(names)
-                if deadline is not None and when > deadline + TIME_EPSILON_S:
-                    return
-                rec.add_row(when, names, values, row.board_ms)
-                yield when, names, values, row.board_ms
+            # Events in order: rows before a $HELLO belong to the board before its restart.
+            batch: list[Row] = []
+            for event in events:
+                if isinstance(event, Row):
+                    batch.append(event)
+                elif isinstance(event, Hello) and self._started:
+                    yield from self._take(batch, deadline)
+                    batch = []
+                    if self._over or not self._restarted(event):
+                        return
+            yield from self._take(batch, deadline)
+            if self._over:
+                return
+
+    def _take(self, data_rows: list[Row], deadline: float | None) -> Iterator[TimedRow]:
+        """Time, filter, check and add one chunk of rows; sets ``_over`` past the deadline."""
+        if not data_rows:
+            return
+        link = self.link
+        rec = self.recording
+        line = self.timeline
+        now = self._now()
+        # Rows without a board clock arrived sometime since the last chunk: spread them
+        # evenly over that interval, so each gets its own, increasing time.
+        step = (now - self._last_chunk_t) / len(data_rows)
+        base = self._last_chunk_t
+        self._last_chunk_t = now
+        for i, row in enumerate(data_rows, start=1):
+            when = self._row_time(row, base + step * i)
+            self._count_start_loss(row)
+            names, values = row.names, row.values
+            if self._listen_filter:
+                names, values = self._filter(when, names, values)
+                if not names:
+                    continue
+            link.note_channels(names)
+            if deadline is not None and when > deadline + TIME_EPSILON_S:
+                self._over = True
+                return
+            when = line.forward(when)
+            silence = line.silence(when, self._steps(row.seq))
+            if silence is not None:
+                self._add_gap(*silence, fresh=False)  # this row already starts anew
+            if row.units:  # "temp: 21 °C": the unit the kid printed (issue 14)
+                rec.use_units({n: u for n, u in zip(row.names, row.units) if u})
+            rec.add_row(when, names, values, row.board_ms)
+            slow = line.too_slow()
+            if slow is not None:
+                self._report_slow(slow)
+            yield when, names, values, row.board_ms
 
     def _filter(self, when: float, names: tuple, values: tuple) -> tuple[tuple, tuple]:
         """Keep wanted channels; in listen mode thin out to at most one value per ``every``."""
@@ -204,13 +373,75 @@ class Session:
             keep_values.append(value)
         return tuple(keep_names), tuple(keep_values)
 
+    # -- what can happen on the way ----------------------------------------------------------
+    def _silence_until(self, end: float) -> None:
+        """The recording ends in silence: mark it, so the file does not end as if complete."""
+        silence = self.timeline.silence_until(end)
+        if silence is not None:
+            self._add_gap(*silence)
+
+    def _report_slow(self, achieved: float) -> None:
+        every = self.timeline.period or 0.0
+        fields = {"achieved": messages.with_decimal_mark(f"{achieved:.3g}"),
+                  "every": messages.with_decimal_mark(f"{every:g}")}
+        messages.warn("slow_board.warn", share=int(round(100 * every / achieved)), **fields)
+        self._note(messages.t("slow_board.note", **fields))
+
+    def _note(self, text: str) -> None:
+        self.recording.notes.append(text)
+        if self.writer is not None:
+            self.writer.add_note(text)
+
+    def _restarted(self, hello: Hello) -> bool:
+        """A ``$HELLO`` while streaming: the board restarted. Configure it again and resume.
+
+        Returns False when the recording must end (another board answered).
+        """
+        at = self._now()
+        new = hello_identity(hello, self.identity)
+        if not same_board(self.identity, new):
+            return self._other_board(new, at, start=self.timeline.last)
+        start = self.timeline.last if self.timeline.last is not None else at
+        self._add_gap(start, max(start, at))
+        messages.warn("board_reset.warn", at=messages.with_decimal_mark(f"{at:.1f}"))
+        try:
+            self._start()
+        except (CalliopeError, OSError):
+            pass  # the next lines tell: a silence, or an unplugged board
+        return True
+
+    def _other_board(self, new: dict[str, str], at: float, start: float | None) -> bool:
+        """Another board answered where ours was: end here, or go on if asked to."""
+        old_text, new_text = describe(self.identity), describe(new)
+        port = self.link.info.port
+        self._note(messages.t("other_board.note", at=f"{at:.3f}", new=new_text, old=old_text))
+        if self.other_board != "continue":
+            self._started = False  # the other board runs no stream of ours: nothing to stop
+            messages.warn("other_board.warn", port=port, new=new_text, old=old_text,
+                          count=len(self.recording))
+            return False
+        messages.warn("other_board.continue", port=port, new=new_text, old=old_text,
+                      at=messages.with_decimal_mark(f"{at:.1f}"))
+        self.identity = new
+        self._add_gap(start if start is not None else at, at)
+        try:
+            self._start()
+        except UnknownChannel as exc:
+            messages.warn("board_error.warn", text=str(exc))
+            self._started = False
+            return False
+        except (CalliopeError, OSError):
+            pass
+        return True
+
     def _reconnect(self, deadline: float | None) -> bool:
         """The port vanished: mark a gap, wait for the same board, configure it again."""
         link = self.link
         rec = self.recording
-        gap_start = self._now()
-        wait_until = deadline if deadline is not None else gap_start + RECONNECT_WAIT_S
-        messages.warn("unplugged.warn", seconds=max(0.0, wait_until - gap_start))
+        gap_start = self.timeline.last if self.timeline.last is not None else self._now()
+        lost_at = self._now()
+        wait_until = deadline if deadline is not None else lost_at + RECONNECT_WAIT_S
+        messages.warn("unplugged.warn", seconds=max(0.0, wait_until - lost_at))
         link.lost()
         while self._now() < wait_until:
             self.clock.sleep(RECONNECT_POLL_S)
@@ -222,17 +453,29 @@ class Session:
             self._started = False
             return False
         gap_end = self._now()
-        self._add_gap(gap_start, gap_end)
         self._last_chunk_t = gap_end
         try:
-            if link.hello_again():
-                self._start()
+            answered = link.hello_again()
         except (CalliopeError, OSError):
-            pass  # if it fails, the next read notices and we try again
+            answered = False  # if it fails, the next read notices and we try again
+        if answered:
+            new = identity(link.info)
+            if not same_board(self.identity, new):
+                return self._other_board(new, gap_end, start=gap_start)
+        self._add_gap(gap_start, gap_end)
+        if answered:
+            try:
+                self._start()
+            except (CalliopeError, OSError):
+                pass
         messages.note("replugged.note")
         return True
 
-    def _add_gap(self, start: float, end: float) -> None:
+    def _add_gap(self, start: float, end: float, fresh: bool = True) -> None:
+        """Mark a gap in the recording and its file; ``fresh``: the next row starts anew."""
+        end = max(start, end)  # board times may run a little ahead of the computer's
+        if fresh:
+            self.timeline.gap()
         self.recording.add_gap(start, end)
         if self.writer is not None:
             self.writer.add_gap(start, end)

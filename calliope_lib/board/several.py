@@ -40,6 +40,7 @@ class Boards(list):
         results: dict[int, tuple[Recording | None, BaseException | None]] = {}
         kwargs = {**kwargs, "progress": False}
         save_to = kwargs.pop("save_to", None)
+        overwrite = kwargs.pop("overwrite", False)
         dialect = kwargs.get("dialect", "default")
 
         def work(board: Board) -> None:
@@ -64,6 +65,7 @@ class Boards(list):
             for ch in rec:
                 combined.add_channel(f"{prefix}.{ch.name}", ch.times, ch.values, ch.unit)
             combined.gaps.extend(rec.gaps)
+            combined.notes.extend(f"{prefix}: {note}" for note in rec.notes)
             combined.bad_lines += rec.bad_lines
             combined.lost_lines += rec.lost_lines
         if errors and len(errors) == len(self):
@@ -71,7 +73,10 @@ class Boards(list):
         for board, exc in errors:
             messages.warn("board_error.warn", text=f"{board.info.name}: {exc}")
         if save_to is not None:
-            combined.save(save_to, dialect=dialect)
+            from calliope_lib.recording.files import save_new
+
+            # Like one board's save_to: an existing file is kept unless overwrite=True.
+            combined.saved_to = save_new(combined, save_to, dialect, overwrite=overwrite)
         return combined
 
     def close(self) -> None:

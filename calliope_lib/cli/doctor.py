@@ -30,4 +30,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     checks = run_checks(ask_boards=not args.no_probe)
     print(report(checks))
-    return 1 if any(c.status == "fail" for c in checks) else 0
+    # Whatever the report calls a problem (warn or fail) makes the exit code say so too:
+    # a script running ``calliope-mini doctor && ...`` must not go on past a problem.
+    return 1 if any(c.problem for c in checks) else 0

@@ -57,7 +57,9 @@ def run_build(args: argparse.Namespace) -> int:
 def run_install(args: argparse.Namespace) -> int:
     from calliope_lib.workshop.firmware.install import install_all
 
-    ports = list(args.port)
+    from calliope_lib.cli.checks import existing_port
+
+    ports = [existing_port(port) for port in args.port]  # a typo: one clear message
     if args.all or not ports:
         from calliope_lib.board.discovery import find_boards
         from calliope_lib.errors import NoBoardFound

@@ -100,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
     from calliope_lib.workshop.firmware.hexfile import inspect_hex
     from calliope_lib.messages import t
 
+    from calliope_lib.cli.checks import existing_drive, existing_file
+
+    existing_file(args.hex)
+    for drive in args.drive:
+        existing_drive(drive)
     info = inspect_hex(args.hex)  # a bad file stops here, before any board is touched
     targets = _targets(args)
     if not targets:

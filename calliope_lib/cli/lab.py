@@ -9,13 +9,30 @@ What it does, in this order:
    that is already there is left alone, so a kid's answers and ``meine_*.csv`` files are never
    overwritten; reference data files that are missing are added.
    ``--teacher`` opens the source lessons with solutions instead.
-2. **German interface**: the installed JupyterLab language pack
-   (``jupyterlab-language-pack-de-DE``) is switched on with a settings override,
-   ``{"@jupyterlab/translation-extension:plugin": {"locale": "de_DE"}}`` in
-   ``<sys.prefix>/share/jupyter/lab/settings/overrides.d/calliope-lib.json`` (a file of its
-   own: a teacher's ``overrides.json`` stays untouched). If that folder is not writable, a
-   per-run settings folder is used instead.
-3. **JupyterLab** starts on the work folder (``python -m jupyterlab``).
+2. **A kids' JupyterLab**, set up for this launch only in a per-run settings folder (a copy
+   of the installed ``overrides.json`` / ``overrides.d``, removed when JupyterLab ends; a
+   teacher's own JupyterLab stays as it is):
+
+   * **German**: the installed language pack (``jupyterlab-language-pack-de-DE``) is switched
+     on with ``{"@jupyterlab/translation-extension:plugin": {"locale": "de_DE"}}`` in
+     ``overrides.d/calliope-lib.json``;
+   * **no news pop-up** ("Would you like to get notified about official Jupyter news?"):
+     ``fetchNews`` and ``checkForUpdates`` are off in the same file;
+   * **widgets saved with the notebook** (``saveState``): a ``%matplotlib widget`` figure
+     still shows after the notebook is reopened (no "Error displaying widget");
+   * **no teacher tools**: nbgrader's JupyterLab extension (the "Nbgrader" menu, "Create
+     Assignment", the formgrader, the "Validate" button) is disabled in a per-run
+     ``labconfig/page_config.json`` found through ``JUPYTER_CONFIG_PATH`` (the highest
+     priority; it also covers the Notebook 7 view behind the "Notebook" button), and
+     nbgrader's server extensions are switched off on the command line
+     (``--ServerApp.jpserver_extensions``). ``--teacher`` keeps them;
+   * **messages wrap between words**: JupyterLab breaks output lines anywhere
+     (``word-break: break-all``: "echt w|irkende"); our rule in Jupyter's ``custom.css``
+     (``~/.jupyter/custom/custom.css``, added once, a teacher's own rules stay) wraps them at
+     spaces instead. JupyterLab reads that file only when started with
+     ``--LabApp.custom_css=True``, which this launch does.
+3. **JupyterLab** starts on the work folder (``python -m jupyterlab``); as root (a container,
+   a CI runner) with ``--allow-root``, which Jupyter demands there.
 
 ``--dry-run`` prints all of this and changes nothing; ``--no-browser`` does not open a browser.
 
@@ -41,6 +58,33 @@ from typing import Sequence
 
 #: The JupyterLab setting that picks the interface language.
 LOCALE_SETTING = {"@jupyterlab/translation-extension:plugin": {"locale": "de_DE"}}
+#: No "get notified about official Jupyter news?" pop-up (it covers plots on small screens).
+NEWS_OFF = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                             "checkForUpdates": False}}
+#: Widgets (``%matplotlib widget`` figures) keep their state in the saved notebook, so a
+#: reopened notebook shows the figure instead of "Error displaying widget: model not found".
+WIDGET_STATE = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True}}
+#: Everything our override file sets.
+SETTINGS = {**LOCALE_SETTING, **NEWS_OFF, **WIDGET_STATE}
+#: JupyterLab extensions a kid does not get: nbgrader's teacher menus and buttons.
+KIDS_DISABLED_LABEXTENSIONS = ("@jupyter/nbgrader",)
+#: nbgrader's server extensions (formgrader, assignment list...), off for kids.
+KIDS_DISABLED_SERVER_EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.validate_assignment",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+)
+#: Marks our rule in ``custom.css`` (added once).
+CSS_MARKER = "/* calliope-mini lab: messages wrap between words"
+#: Output text wraps between words (JupyterLab's own rule breaks words anywhere).
+CUSTOM_CSS = CSS_MARKER + """, long words only when they must.
+   (More specific than JupyterLab's rule, whose style sheet comes later.) */
+.jp-OutputArea .jp-OutputArea-output pre {
+  word-break: normal;
+  overflow-wrap: anywhere;
+}
+"""
 #: Our own override file (JupyterLab merges every ``overrides.d/*.json``).
 OVERRIDE_NAME = "calliope-lib.json"
 #: Files of a lesson folder a kid must not get (expected results, grading notes).
@@ -137,41 +181,87 @@ def prepare_work_dir(source: Path, work: Path, dry_run: bool = False) -> list[st
 
 # -- the German interface -----------------------------------------------------------------------
 def write_locale_override(settings_dir: Path) -> Path:
-    """Write our ``overrides.d`` file into ``settings_dir``; returns its path."""
+    """Write our ``overrides.d`` file (German, no news) into ``settings_dir``; returns it."""
     path = settings_dir / "overrides.d" / OVERRIDE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(LOCALE_SETTING, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(SETTINGS, indent=2) + "\n", encoding="utf-8")
     return path
 
 
+def write_launch_settings(settings_dir: Path, teacher: bool) -> Path | None:
+    """Everything this launch needs in ``settings_dir``: the overrides and, for kids, a
+    Jupyter config folder whose ``labconfig/page_config.json`` disables nbgrader's
+    extension. Returns that config folder (for ``JUPYTER_CONFIG_PATH``), None for teachers."""
+    write_locale_override(settings_dir)
+    if teacher:
+        return None
+    config = settings_dir / "jupyter-config"
+    page_config = config / "labconfig" / "page_config.json"
+    page_config.parent.mkdir(parents=True, exist_ok=True)
+    page_config.write_text(json.dumps(
+        {"disabledExtensions": {name: True for name in KIDS_DISABLED_LABEXTENSIONS}},
+        indent=2) + "\n", encoding="utf-8")
+    return config
+
+
+def custom_css_path() -> Path:
+    """Jupyter's ``custom.css``: ``<Jupyter config folder>/custom/custom.css``."""
+    from jupyter_core.paths import jupyter_config_dir
+
+    return Path(jupyter_config_dir()) / "custom" / "custom.css"
+
+
+def ensure_custom_css(path: Path) -> bool:
+    """Add our wrapping rule to ``path`` unless it is there; returns whether it changed."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if CSS_MARKER in text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + ("\n" if text and not text.endswith("\n") else "") + CUSTOM_CSS,
+                    encoding="utf-8")
+    return True
+
+
+def per_run_settings_dir(default: Path) -> Path:
+    """A fresh settings folder for one launch, starting from the installed overrides."""
+    per_run = Path(tempfile.mkdtemp(prefix="calliope-lab-settings-"))
+    existing = default / "overrides.json"
+    if existing.exists():
+        shutil.copy2(existing, per_run / "overrides.json")
+    if (default / "overrides.d").is_dir():
+        shutil.copytree(default / "overrides.d", per_run / "overrides.d")
+    return per_run
+
+
 def choose_settings_dir(explicit: Path | None, dry_run: bool) -> tuple[Path, bool]:
-    """The app settings folder to use, and whether it is a per-run folder (not the default)."""
+    """The app settings folder to use, and whether it was made for this run (and is removed
+    afterwards): ``--settings-dir`` if given, else a per-run copy of the installed one."""
     if explicit is not None:
-        return explicit, True
-    default = default_settings_dir()
+        return explicit, False
     if dry_run:
-        return default, False
-    try:
-        write_locale_override(default)
-        return default, False
-    except OSError:
-        per_run = Path(tempfile.mkdtemp(prefix="calliope-lab-settings-"))
-        existing = default / "overrides.json"
-        if existing.exists():
-            shutil.copy2(existing, per_run / "overrides.json")
-        return per_run, True
+        return Path(tempfile.gettempdir()) / "calliope-lab-settings-XXXX", True
+    return per_run_settings_dir(default_settings_dir()), True
 
 
-def command(root: Path, settings_dir: Path, per_run_settings: bool, no_browser: bool,
-            port: int | None, extra: Sequence[str] = ()) -> list[str]:
+def command(root: Path, settings_dir: Path, no_browser: bool, port: int | None,
+            extra: Sequence[str] = (), teacher: bool = False,
+            as_root: bool | None = None) -> list[str]:
     """The JupyterLab command line."""
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
-    if per_run_settings:
-        cmd.append(f"--LabApp.app_settings_dir={settings_dir}")
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+           f"--LabApp.app_settings_dir={settings_dir}",
+           f"--JupyterNotebookApp.app_settings_dir={settings_dir}",  # the Notebook 7 view
+           "--LabApp.custom_css=True"]
+    if not teacher:
+        cmd += [f"--ServerApp.jpserver_extensions={name}=False"
+                for name in KIDS_DISABLED_SERVER_EXTENSIONS]
     if no_browser:
         cmd.append("--no-browser")
     if port is not None:
         cmd.append(f"--port={port}")
+    if as_root is None:
+        as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if as_root and "--allow-root" not in extra:
+        cmd.append("--allow-root")  # Jupyter refuses to run as root without it
     return cmd + list(extra)
 
 
@@ -191,10 +281,16 @@ def run(args: argparse.Namespace) -> int:
                   "nbgrader is missing: pip install 'calliope-lib[lessons]'")
             return 1
     settings_dir, per_run = choose_settings_dir(args.settings_dir, args.dry_run)
-    if args.settings_dir is not None and not args.dry_run:
-        write_locale_override(settings_dir)
-    cmd = command(root, settings_dir, per_run, args.no_browser, args.port,
-                  getattr(args, "jupyter_args", []) or [])
+    css = custom_css_path()
+    config: Path | None = None
+    if not args.dry_run:
+        config = write_launch_settings(settings_dir, args.teacher)
+        try:
+            ensure_custom_css(css)
+        except OSError:
+            pass  # a read-only home: words may break, everything else works
+    cmd = command(root, settings_dir, args.no_browser, args.port,
+                  getattr(args, "jupyter_args", []) or [], teacher=args.teacher)
     prefix = "[dry-run] " if args.dry_run else ""
     print(f"{prefix}Lektionen / lessons: {source}")
     print(f"{prefix}Arbeitsordner / work folder: {root}"
@@ -202,17 +298,27 @@ def run(args: argparse.Namespace) -> int:
     for line in lines:
         print(f"{prefix}{line}")
     print(f"{prefix}Sprache / language: de_DE -> {settings_dir / 'overrides.d' / OVERRIDE_NAME}"
-          f" {json.dumps(LOCALE_SETTING)}")
+          f" {json.dumps(SETTINGS)}")
+    print(f"{prefix}Zeilenumbruch zwischen Wörtern / wrap between words: {css}")
+    if not args.teacher:
+        print(f"{prefix}Ohne Lehrkraft-Werkzeuge / without teacher tools: "
+              f"{', '.join(KIDS_DISABLED_LABEXTENSIONS + KIDS_DISABLED_SERVER_EXTENSIONS)}")
     print(f"{prefix}Start: {' '.join(cmd)}")
     if args.dry_run:
         return 0
     env = dict(os.environ)
+    if config is not None:  # first in JUPYTER_CONFIG_PATH: the highest priority
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+            p for p in (str(config), env.get("JUPYTER_CONFIG_PATH", "")) if p)
     try:
         # From inside the work folder: nbgrader's extensions expect their course there.
         root.mkdir(parents=True, exist_ok=True)
         return subprocess.call(cmd, env=env, cwd=root)
     except KeyboardInterrupt:
         return 0
+    finally:
+        if per_run:
+            shutil.rmtree(settings_dir, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

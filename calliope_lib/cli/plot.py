@@ -28,10 +28,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from calliope_lib.cli.checks import check_ending, existing_file
+    from calliope_lib.cli.record import PICTURE_ENDINGS
+
+    output = Path(args.output) if args.output else Path(args.csv).with_suffix(".png")
+    check_ending(output, PICTURE_ENDINGS)  # before the (maybe long) loading
+    existing_file(args.csv)
+
     import calliope_lib as cl
 
     rec = cl.load(args.csv)
-    output = Path(args.output) if args.output else Path(args.csv).with_suffix(".png")
     channels = [c.strip() for c in args.channels.split(",") if c.strip()] if args.channels else None
     picture = rec.save_plot(output, channels=channels, title=args.title,
                             time_unit=args.time_unit, dpi=args.dpi)

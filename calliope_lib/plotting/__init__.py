@@ -3,7 +3,9 @@
 * :func:`plot_recording` (``rec.plot()``) and :func:`save_plot` (``rec.save_plot("x.png")``):
   one figure with German labels and units, separate axes per unit, gaps as breaks.
 * :class:`LivePlot` (``board.record(..., live=True)``): the whole recording so far, growing
-  while recording, with the latest values as large numbers.
+  while recording, with the latest values as large numbers. In every notebook (JupyterLab,
+  Notebook 7, VS Code, with or without ``%matplotlib widget``) it is a picture replaced in
+  place, so it draws while the kernel is busy and its last frame stays in the saved file.
   :mod:`.screens` chooses where it draws, :mod:`.trace` keeps one channel's picture.
 * :mod:`.decimate`: min–max decimation (a million values drawn as a few thousand points).
 * :mod:`.style`: colours, line styles, labels, shared by both.

@@ -19,11 +19,15 @@ calls :meth:`LivePlot.update` after every row it receives. The view
 
 Where it draws (``mode``):
 
-``"ipympl"``
-    Jupyter with ``%matplotlib widget`` (ipympl): an interactive figure (zoom after the
-    recording).
 ``"inline"``
-    Jupyter otherwise: a PNG image that is replaced in place (an IPython display handle).
+    Jupyter (JupyterLab, Notebook 7, VS Code), whatever the matplotlib backend: a PNG image
+    that is replaced in place (an IPython display handle). It reaches the browser while the
+    kernel is busy recording, and the last picture stays in the saved notebook.
+``"ipympl"``
+    Jupyter with ``%matplotlib widget``: drawn exactly like ``"inline"``. An ipympl widget
+    cannot show a live view: it starts drawing only after the kernel has answered the
+    browser's first message, which a kernel busy recording never does (the kid would see an
+    empty "Figure" until the end). ``rec.plot()`` afterwards still gives the zoomable widget.
 ``"window"``
     a terminal with a desktop (``calliope-mini record --live``): a matplotlib window.
 ``"agg"``
@@ -33,7 +37,11 @@ Where it draws (``mode``):
     does nothing else.
 
 The mode is chosen automatically; ``CALLIOPE_LIVE_PLOT=agg`` (or any mode name) overrides
-the choice.
+the choice. When the recording ends, the last frame shows all values and says "Messung
+beendet" instead of "Messung läuft".
+
+The picture is sized for a small laptop (1024×600 with JupyterLab's file browser open):
+7.5 inches at 100 dpi, so a notebook shrinks it little and the fonts stay readable.
 
 >>> live = LivePlot(rec, ["temperature"], mode="agg")      # doctest: +SKIP
 >>> rec.add_row(0.5, ["temperature"], [21.5]); live.update(force=True)   # doctest: +SKIP
@@ -64,13 +72,18 @@ if TYPE_CHECKING:
 
 #: Shortest time between two frames per mode (seconds): a screen refreshes ~60 times a
 #: second, an inline image travels through the notebook server, so fewer frames there.
-MIN_INTERVAL = {"ipympl": 1 / 15, "inline": 1 / 12, "window": 1 / 30, "agg": 0.0, "none": 0.0}
+MIN_INTERVAL = {"ipympl": 1 / 12, "inline": 1 / 12, "window": 1 / 30, "agg": 0.0, "none": 0.0}
 #: Drawing may take at most this share of the time; the rest belongs to the recording.
 MAX_SHARE = 0.5
 #: ... except for short bursts of up to this many seconds of drawing (a slow first frame).
 BURST = 0.5
 #: The numbers beside the axes change at most this often (seconds).
 TEXT_INTERVAL = 0.25
+#: Modes that send PNG pictures to a notebook.
+NOTEBOOK_MODES = ("inline", "ipympl")
+#: A channel group is split into panels only after each channel has this many values (the
+#: first few values say nothing about a channel's range).
+SPLIT_AFTER = 20
 #: The time axis grows in these steps (times a power of ten): few full redraws.
 NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
@@ -101,7 +114,7 @@ class LivePlot:
 
     def __init__(self, rec: "Recording", channels: Sequence[str] | None = None,
                  ylim: tuple[float, float] | None = None, *, seconds: float | None = None,
-                 mode: str | None = None, width: float = 10.0, dpi: float = 100.0) -> None:
+                 mode: str | None = None, width: float = 7.5, dpi: float = 100.0) -> None:
         self.rec = rec
         self.channels = list(channels) if channels else None
         self.ylim = (float(ylim[0]), float(ylim[1])) if ylim is not None else None
@@ -119,6 +132,8 @@ class LivePlot:
         self.figure: "Figure | None" = None
         self._paused = False
         self._closed = False
+        self._finished = False  # the recording has ended: the status says so
+        self._split: set[tuple[str, ...]] = set()  # channel groups drawn one panel each
         self._next = 0.0
         self._traces: dict[str, Trace] = {}
         self._layout: list[list[str]] = []
@@ -198,9 +213,16 @@ class LivePlot:
         return drawn
 
     def close(self) -> None:
-        """Stop following the recording. The last picture stays (window, notebook)."""
+        """Stop following the recording. The last picture stays (window, notebook).
+
+        Its status line changes from "Messung läuft" to "Messung beendet", so a saved
+        notebook never shows a recording as running that has long ended.
+        """
         if self._closed:
             return
+        self._finished = True
+        self._paused = False
+        self._draw_status_now(quiet=True)  # a window closed by the user cannot draw: fine
         self._closed = True
         if self.mode == "window" and self.figure is not None:
             try:
@@ -224,7 +246,7 @@ class LivePlot:
         names = self._names()
         if not names:
             return False
-        if [n for group in self._layout for n in group] != names or self.figure is None:
+        if self.figure is None or self._wanted_layout(names) != self._layout:
             self._build(names)
         latest = 0.0
         for name in names:
@@ -234,6 +256,10 @@ class LivePlot:
             if stop > start:
                 trace.take(*rec.since(name, start, stop))
             latest = max(latest, trace.latest_t)
+        if self._wanted_layout(names) != self._layout:
+            self._build(names)  # channels far apart in value: one panel each from now on
+            for name in names:
+                latest = max(latest, self._traces[name].latest_t)
         self._fit_time_axis(latest)
         self._fit_value_axes()
         scale = self._scale[0]
@@ -270,6 +296,8 @@ class LivePlot:
         trace.line.set_data([], [])
 
     def _status_text(self, latest: float) -> str:
+        if self._finished:
+            return t("live.finished", self.lang, time=style.format_duration(latest, self.lang))
         if self._paused:
             return t("live.paused", self.lang)
         return t("live.elapsed", self.lang, time=style.format_duration(latest, self.lang))
@@ -312,9 +340,25 @@ class LivePlot:
                 self._need_full = True
 
     # -- building the figure ----------------------------------------------------------------
+    def _wanted_layout(self, names: list[str]) -> list[list[str]]:
+        """The panels: one per unit, and one per channel for a group whose channels lie far
+        apart (``acceleration_z`` near -1000 mg, x and y near 0). A group once split stays
+        split for the rest of the recording (no picture jumping back and forth)."""
+        layout: list[list[str]] = []
+        for group in style.group_channels(names, self.rec.units):
+            key = tuple(group)
+            if key not in self._split and len(group) > 1:
+                traces = [self._traces.get(n) for n in group]
+                if all(tr is not None and tr.bins.total >= SPLIT_AFTER for tr in traces):
+                    ranges = {tr.name: (tr.lo, tr.hi) for tr in traces if tr is not None}
+                    if len(style.separate_scales([group], ranges)) > 1:
+                        self._split.add(key)
+            layout.extend([n] for n in group) if key in self._split else layout.append(group)
+        return layout
+
     def _new_figure(self, height: float) -> "Figure":
         size = (self.width_in, height)
-        if self.mode in ("window", "ipympl"):
+        if self.mode == "window":
             import matplotlib.pyplot as plt
 
             with plt.ioff():  # we show it ourselves, at once (not at the end of the cell)
@@ -333,11 +377,11 @@ class LivePlot:
         from matplotlib.path import Path as MplPath
 
         rec = self.rec
-        self._layout = style.group_channels(names, rec.units)
+        self._layout = self._wanted_layout(names)
         rows = len(self._layout)
-        height = min(1.3 + 2.3 * rows, 12.0)
+        height = style.panel_height(rows)
         first = self.figure is None
-        if first and self.mode in ("window", "ipympl"):
+        if first and self.mode == "window":
             style.prepare_pyplot()
         with matplotlib.rc_context(style.RC):
             if first:
@@ -347,8 +391,8 @@ class LivePlot:
                 self.figure.set_size_inches(self.width_in, height)
             fig = self.figure
             axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
-            fig.subplots_adjust(left=0.1, right=0.74, top=1 - 0.55 / height,
-                                bottom=0.75 / height, hspace=0.12)
+            fig.subplots_adjust(left=1.0 / self.width_in, right=0.74, top=1 - 0.5 / height,
+                                bottom=0.62 / height, hspace=0.14)
             self._axes = list(axes)
             # One bin per pixel column of the axes: finer would not show, coarser would.
             pixels = int(axes[0].get_window_extent().width) or 600
@@ -357,18 +401,22 @@ class LivePlot:
             self._traces = {}
             index = 0
             for axis, group in zip(self._axes, self._layout):
-                axis.set_ylabel(style.axis_label(group, rec.units, self.lang))
+                # 12 points: a label must not reach into the panel above it
+                axis.set_ylabel(style.axis_label(group, rec.units, self.lang,
+                                                 short=len(self._layout) > 1), fontsize=12)
                 axis.yaxis.set_major_formatter(style.tick_formatter(self.lang))
                 axis.xaxis.set_major_formatter(style.tick_formatter(self.lang))
                 # The latest values beside the axes, one label + big number per channel.
                 step = min(0.42, 1.0 / len(group))
-                big = 22 if len(group) < 3 else 16
+                big = 20 if len(group) < 3 else 15
                 slot = 0
                 for position, name in enumerate(group):
                     trace = old.get(name) or Trace(name, pixels, span * 1.05)
-                    look = style.line_style(position)
                     colour = style.COLOURS[index % len(style.COLOURS)]
-                    (trace.line,) = axis.plot([], [], color=colour, linestyle=look["linestyle"],
+                    # Solid: a growing line soon has hundreds of values, which a dash
+                    # pattern would cut into a comb; the colours and the names beside the
+                    # axes tell the channels apart on a screen.
+                    (trace.line,) = axis.plot([], [], color=colour, linestyle="-",
                                               animated=True)
                     trace.band = PathPatch(MplPath(np.zeros((1, 2))), facecolor=colour,
                                            edgecolor="none", linewidth=0, animated=True)
@@ -384,11 +432,11 @@ class LivePlot:
                     slot += 1
                     index += 1
                     self._traces[name] = trace
-            self._status = fig.text(0.1, 1 - 0.12 / height, "", ha="left", va="top",
-                                    fontsize=13, color="#333333", animated=True)
+            self._status = fig.text(1.0 / self.width_in, 1 - 0.1 / height, "", ha="left",
+                                    va="top", fontsize=13, color="#333333", animated=True)
             title = style.title_of(rec.metadata, self.lang) if rec.metadata.get("title") else ""
             if title:
-                fig.text(0.74, 1 - 0.12 / height, title, ha="right", va="top", fontsize=14)
+                fig.text(0.74, 1 - 0.1 / height, title, ha="right", va="top", fontsize=14)
         self._ylims = [(math.inf, -math.inf)] * rows
         self._xmax = 0.0
         self._need_full = True
@@ -397,11 +445,7 @@ class LivePlot:
 
     def _show(self) -> None:
         fig = self.figure
-        if self.mode == "ipympl":
-            from IPython.display import display
-
-            display(fig.canvas)
-        elif self.mode == "window":
+        if self.mode == "window":
             import matplotlib.pyplot as plt
 
             fig.canvas.mpl_connect("key_press_event", self._on_key)
@@ -445,14 +489,7 @@ class LivePlot:
             texts = full or now >= self._next_text
             if full:
                 # Axes, ticks, labels: everything but the animated lines and numbers.
-                if self.mode == "ipympl":
-                    # Render only: ipympl's own draw() would also send this half-finished
-                    # picture (no lines) to the notebook, which flickers.
-                    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-                    FigureCanvasAgg.draw(canvas)
-                else:
-                    canvas.draw()
+                canvas.draw()
                 self._background = canvas.copy_from_bbox(fig.bbox)
                 self._axes_backgrounds = [canvas.copy_from_bbox(ax.bbox) for ax in self._axes]
                 self._need_full = False
@@ -478,9 +515,7 @@ class LivePlot:
         if self.mode == "window":
             canvas.blit(self.figure.bbox)
             canvas.flush_events()  # lets the window repaint and see key presses
-        elif self.mode == "ipympl":
-            canvas.blit(self.figure.bbox)  # sends the changed pixels to the notebook
-        elif self.mode == "inline":
+        elif self.mode in NOTEBOOK_MODES:
             self._show_inline(self.png())
 
     def png(self) -> bytes:
@@ -504,7 +539,8 @@ class LivePlot:
         else:
             self._handle.update(picture)
 
-    def _draw_status_now(self) -> None:
+    def _draw_status_now(self, quiet: bool = False) -> None:
+        """Redraw at once with the status line as it is now (paused, finished)."""
         if self.figure is not None and self._status is not None and not self._closed:
             try:
                 self._next_text = 0.0
@@ -512,4 +548,5 @@ class LivePlot:
                     tr.latest_t for tr in self._traces.values())))
                 self._render()
             except Exception as exc:
-                self._fail(exc)
+                if not quiet:
+                    self._fail(exc)

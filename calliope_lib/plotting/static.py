@@ -3,7 +3,10 @@
 One figure, sensible at a glance:
 
 * channels with different units get separate axes, stacked, sharing the time axis;
-  channels with the same unit (``acceleration_x/_y/_z`` in mg) share one axis and a legend;
+  channels with the same unit (``acceleration_x/_y/_z`` in mg) share one axis and a legend,
+  unless they lie far apart (x and y near 0 mg, z near -1000 mg: one panel each, so no
+  wiggle disappears in a flat line);
+* sized for a small laptop (7.5 inches wide: JupyterLab at 1024×600 shrinks it little);
 * labels say quantity and unit: ``Temperatur in °C``, ``Zeit in s`` (``min``, ``h`` for
   long recordings);
 * while the board was unplugged the line breaks (and a hatched band marks the gap);
@@ -83,7 +86,7 @@ def _figure_class() -> type:
 
 
 def _new_figure(rows: int, figsize: tuple[float, float] | None, pyplot: bool) -> "Figure":
-    size = figsize or (10.0, min(2.0 + 2.6 * rows, 14.0) if rows > 1 else 5.0)
+    size = figsize or (style.WIDTH_IN, max(style.panel_height(rows), 4.0))
     if pyplot:
         import matplotlib.pyplot as plt
 
@@ -134,7 +137,10 @@ def plot_recording(
     lang = lang or language()
     names = _channel_names(rec, channels)
     unit_of = rec.units
-    groups = style.group_channels(names, unit_of) or [[]]
+    groups = style.group_channels(names, unit_of)
+    if ax is None:
+        groups = style.separate_scales(groups, _ranges(rec, names))
+    groups = groups or [[]]
     duration = max((float(rec[n].times.max()) for n in names if rec.count(n)), default=0.0)
     if time_unit is None:
         scale, unit = style.time_unit(duration)
@@ -167,11 +173,15 @@ def plot_recording(
             for start, end in rec.gaps:
                 axis.axvspan(start / scale, end / scale, facecolor="#eeeeee", edgecolor="#9a9a9a",
                              hatch="//", linewidth=0, zorder=0)
+            # One vector component in a panel of its own: "x in mg" (a long label would not
+            # fit a low panel), its full name in the legend beside it.
+            alone = ax is None and len(groups) > 1 and len(group) == 1 and style.is_component(
+                group[0])
             if group:
-                axis.set_ylabel(style.axis_label(group, unit_of, lang))
+                axis.set_ylabel(style.axis_label(group, unit_of, lang, short=alone))
             if ax is not None and len(groups) > 1:
                 axis.legend(handles=handles, loc="best", framealpha=0.85)
-            elif len(group) > 1:  # beside the axes: a legend must never hide values
+            elif len(group) > 1 or alone:  # beside the axes: a legend must never hide values
                 axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                             frameon=False, handlelength=3.0)
             axis.yaxis.set_major_formatter(style.tick_formatter(lang))
@@ -193,11 +203,27 @@ def plot_recording(
     return fig
 
 
+def _ranges(rec: "Recording", names: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Each channel's central range (1st to 99th percentile: one spike does not count)."""
+    ranges = {}
+    for name in names:
+        values = rec[name].values
+        values = values[np.isfinite(values)]
+        if len(values):
+            low, high = np.percentile(values, [1, 99])
+            ranges[name] = (float(low), float(high))
+    return ranges
+
+
 def _draw_channel(axis: "Axes", rec: "Recording", name: str, index: int, position: int,
                   scale: float, markers: bool | None, lang: str) -> Any:
     """One channel's line: colour by ``index`` in the figure, line style and marker by
     ``position`` on its axes (the first line of each axes is solid: a dashed noisy signal is
-    hard to read, and channels on different axes are told apart by the axis label)."""
+    hard to read, and channels on different axes are told apart by the axis label).
+
+    A line of many values (more than :data:`style.DASHED_UP_TO`) is solid and a little
+    thinner whatever its position: a dash pattern over hundreds of wiggles looks like a comb.
+    """
     channel = rec[name]
     times, values = channel.times, channel.values
     if len(times) > DECIMATE_ABOVE:
@@ -205,8 +231,11 @@ def _draw_channel(axis: "Axes", rec: "Recording", name: str, index: int, positio
     times, values = break_at_gaps(times, values, rec.gaps)
     look = style.line_style(position)
     few = len(channel) <= style.FEW_POINTS if markers is None else markers
+    dense = len(channel) > style.DASHED_UP_TO
     (line,) = axis.plot(times / scale, values, color=style.COLOURS[index % len(style.COLOURS)],
-                        linestyle=look["linestyle"], marker=look["marker"] if few else None,
+                        linestyle="-" if dense else look["linestyle"],
+                        linewidth=1.6 if dense and position else None,
+                        marker=look["marker"] if few else None,
                         markersize=7 if few else None, label=units.label(name, lang))
     return line
 

@@ -7,7 +7,8 @@ Three rules drive the choices here:
 
 * **Readable from the back of a classroom**: large fonts, thick lines.
 * **Readable when printed in black and white**: every channel differs in line style (and,
-  with few points, in marker shape), not only in colour. The colours are the Okabe–Ito
+  with few points, in marker shape), not only in colour — as long as a line has at most
+  150 values; a dash pattern over more wiggles looks like a comb, so those lines are solid. The colours are the Okabe–Ito
   palette, which people with red–green colour blindness tell apart too.
 * **German first**: ``Temperatur in °C``, ``Zeit in min``, decimal comma on the axes
   (``21,5``). English with ``CALLIOPE_LANG=en`` (see :func:`calliope_lib.messages.language`).
@@ -41,6 +42,9 @@ LINE_STYLES: tuple[Any, ...] = ("-", "--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)),
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 #: Up to this many values a channel is drawn with markers on each value.
 FEW_POINTS = 60
+#: Up to this many values a line keeps its dash pattern; beyond it the dashes would cut a
+#: wiggly signal into a comb, so it is drawn solid (told apart by colour and legend).
+DASHED_UP_TO = 150
 
 #: matplotlib settings used inside ``rc_context`` only: a kid's own plots stay untouched.
 RC: dict[str, Any] = {
@@ -78,6 +82,7 @@ register({
     "plot.no_data": {"de": "Noch keine Messwerte", "en": "No values yet"},
     "plot.gap": {"de": "Verbindung unterbrochen", "en": "Connection lost"},
     "live.elapsed": {"de": "Messung läuft: {time}", "en": "Recording: {time}"},
+    "live.finished": {"de": "Messung beendet: {time}", "en": "Recording finished: {time}"},
     "live.paused": {
         "de": "Anzeige angehalten (Leertaste: weiter) – die Messung läuft weiter",
         "en": "Display paused (space: continue) – the recording goes on",
@@ -159,6 +164,69 @@ def group_channels(names: Sequence[str], unit_of: Mapping[str, str]) -> list[lis
     return list(groups.values())
 
 
+#: Width of every plot in inches (at 100 dpi: 750 pixels). JupyterLab on a 1024×600 laptop
+#: with the file browser open has about 570 pixels for an output; a wider picture would be
+#: shrunk until its 12-point tick labels were 7 pixels high.
+WIDTH_IN = 7.5
+
+
+def panel_height(rows: int) -> float:
+    """Height in inches of a figure with ``rows`` stacked panels: three panels still fit a
+    1024×600 screen's notebook area (about 440 pixels once shrunk to its width)."""
+    return 3.0 if rows <= 1 else min(2.0 + 1.2 * rows, 9.0)
+
+
+def is_component(name: str) -> bool:
+    """Whether ``name`` is one axis of a vector (``acceleration_x``, ``kim.magnet_z``)."""
+    base = name.rsplit(".", 1)[-1].lower()
+    return len(base) > 2 and base[-2] == "_" and base[-1] in "xyz"
+
+
+def separate_scales(groups: Sequence[Sequence[str]],
+                    ranges: Mapping[str, tuple[float, float]]) -> list[list[str]]:
+    """Split a group of vector components into one panel each when their values lie far
+    apart: a Calliope mini lying flat measures x and y near 0 mg and z near -1000 mg; on one
+    shared axis x and y would be two flat lines and all their wiggles invisible.
+
+    ``ranges``: each channel's (lowest, highest) value. Components whose ranges overlap or
+    lie close (a shaken board: all three swing over the same range) keep sharing an axis;
+    channels that are not vector components (two boards' temperatures) always share one.
+
+    >>> separate_scales([["acceleration_x", "acceleration_z"]],
+    ...                 {"acceleration_x": (-40, 40), "acceleration_z": (-1040, -960)})
+    [['acceleration_x'], ['acceleration_z']]
+    >>> separate_scales([["acceleration_x", "acceleration_z"]],
+    ...                 {"acceleration_x": (-900, 800), "acceleration_z": (-1500, 200)})
+    [['acceleration_x', 'acceleration_z']]
+    """
+    out: list[list[str]] = []
+    for group in groups:
+        if len(group) > 1 and all(is_component(n) for n in group) and _far_apart(
+                [ranges.get(n, (math.nan, math.nan)) for n in group]):
+            out.extend([n] for n in group)
+        else:
+            out.append(list(group))
+    return out
+
+
+def _far_apart(ranges: Sequence[tuple[float, float]]) -> bool:
+    """True when the ranges form separate clusters: a gap between them wider than twice the
+    widest range (and wider than a tenth of the largest value, so noise around 0 is not
+    torn apart)."""
+    finite = sorted((lo, hi) for lo, hi in ranges if math.isfinite(lo) and math.isfinite(hi))
+    if len(finite) < 2:
+        return False
+    widest = max(hi - lo for lo, hi in finite)
+    largest = max(max(abs(lo), abs(hi)) for lo, hi in finite)
+    allowed = max(2.0 * widest, 0.1 * largest)
+    reach = finite[0][1]
+    for lo, hi in finite[1:]:
+        if lo - reach > allowed:
+            return True
+        reach = max(reach, hi)
+    return False
+
+
 def _common_words(labels: Sequence[str]) -> str:
     """The words all labels start with (``"Beschleunigung x"``, ``"... y"`` -> ``"Beschleunigung"``)."""
     split = [label.split() for label in labels]
@@ -171,9 +239,18 @@ def _common_words(labels: Sequence[str]) -> str:
     return " ".join(common)
 
 
-def axis_label(names: Sequence[str], unit_of: Mapping[str, str], lang: str | None = None) -> str:
-    """The y axis label of a group: ``"Temperatur in °C"``, ``"Beschleunigung in mg"``."""
+def axis_label(names: Sequence[str], unit_of: Mapping[str, str], lang: str | None = None,
+               short: bool = False) -> str:
+    """The y axis label of a group: ``"Temperatur in °C"``, ``"Beschleunigung in mg"``.
+
+    ``short``: for one vector component in a panel of its own (``"x in mg"``): the long
+    label would not fit a low panel, and the name stands beside the plot anyway.
+    """
     labels = [units.label(n, lang) for n in names]
+    if short and len(names) == 1 and is_component(names[0]):
+        component = names[0].rsplit("_", 1)[-1]
+        unit = unit_of.get(names[0], "")
+        return t("plot.in", lang, quantity=component, unit=unit) if unit else component
     if len(labels) == 1:
         quantity = labels[0]
     else:

@@ -15,16 +15,18 @@ class Row(NamedTuple):
 
     ``names`` and ``values`` have the same length. ``board_ms`` is the board's own clock in
     milliseconds when the line carried one (our firmware, the MakeCode datalogger), ``seq`` the
-    firmware's sequence number.
+    firmware's sequence number. ``units``, when the line named them (``temp: 21 °C``), holds
+    one unit per name (``""`` where a value came without a known unit); None otherwise.
 
     >>> Row(("temperature", "light"), (21.0, 128.0), 10234, 0)
-    Row(names=('temperature', 'light'), values=(21.0, 128.0), board_ms=10234, seq=0)
+    Row(names=('temperature', 'light'), values=(21.0, 128.0), board_ms=10234, seq=0, units=None)
     """
 
     names: tuple[str, ...]
     values: tuple[float, ...]
     board_ms: float | None = None
     seq: int | None = None
+    units: tuple[str, ...] | None = None
 
 
 class Hello(NamedTuple):
@@ -73,8 +75,18 @@ class Columns(NamedTuple):
 class BoardMessage(NamedTuple):
     """Text the board printed that is not data: the REPL banner, a traceback's last line.
 
-    ``kind`` is ``"error"`` for an error report of the program on the board (the last line
-    of a MicroPython traceback), ``"chatter"`` for the REPL's own texts.
+    ``kind`` says what the text is; a host shows the kid only ``"error"``:
+
+    * ``"error"``: an error report of the program on the board (the last line of a
+      MicroPython traceback of ``main.py``);
+    * ``"traceback"``: the other lines of such a traceback;
+    * ``"repl"``: the MicroPython prompt (``>>>``) and what happened there: the echo of text
+      sent to a board that runs no program (our ``hello`` probe) and the traceback it caused
+      (``NameError: name 'hello' isn't defined``, from ``File "<stdin>"``). Not the kid's
+      error: the board simply sits at its prompt;
+    * ``"chatter"``: the REPL's banner and reboot messages;
+    * ``"header"``: a line of column names (``Time (seconds),temp``, ``sep=``), or a line that
+      looked like one (``Hallo, Welt``): it names later rows only when they fit it.
     """
 
     kind: str
@@ -89,6 +101,9 @@ class BadLine(NamedTuple):
 
 
 #: Why a line was counted as bad.
-BAD_REASONS = ("not_utf8", "control_chars", "too_long", "unreadable", "columns_mismatch")
+#: ``interrupted``: the start of a line the board never finished because it restarted
+#: (a ``$HELLO`` follows in the same line).
+BAD_REASONS = ("not_utf8", "control_chars", "too_long", "unreadable", "columns_mismatch",
+               "interrupted")
 
 Event = Union[Row, Hello, Reply, Columns, BoardMessage, BadLine]

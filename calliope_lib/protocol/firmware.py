@@ -24,6 +24,10 @@ MAX_PERIOD_MS = 3_600_000
 MAX_COMMAND_BYTES = 200
 
 COMMANDS = ("hello", "info", "channels", "cols", "cols?", "every", "start", "stop", "read")
+#: Sent before every command: ends a half line the board may still hold (bytes lost on the
+#: way, a command that timed out), so the command itself always starts a fresh line. The
+#: board ignores empty lines.
+RESYNC = b"\n"
 
 
 def command(name: str, argument: str | int | Iterable[str] | None = None) -> bytes:
@@ -47,6 +51,24 @@ def format_value(value: float) -> str:
         return str(int(value))
     text = f"{value:.4f}".rstrip("0")
     return text
+
+
+def parse_stop_report(text: str) -> tuple[int, int] | None:
+    """``(lines sent, milliseconds)`` from the text of ``$OK stop sent=<n> ms=<ms>``.
+
+    The firmware reports the rate it achieved when a stream stops; a board that does not
+    (an older firmware, the simulator) gives None.
+
+    >>> parse_stop_report("sent=980 ms=10004")
+    (980, 10004)
+    >>> parse_stop_report("") is None
+    True
+    """
+    fields = dict(f.split("=", 1) for f in text.split() if "=" in f)
+    try:
+        return int(fields["sent"]), int(fields["ms"])
+    except (KeyError, ValueError):
+        return None
 
 
 def format_data_line(seq: int, board_ms: int, values: Sequence[float]) -> str:

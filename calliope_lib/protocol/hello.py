@@ -11,7 +11,8 @@ ignores keys it does not know). See ``PROTOCOL.md`` beside this module.
 Three kinds of code read this line, and all of them use this module, so they agree on what
 counts as a hello:
 
-* the stream parser (one complete line at a time): :func:`parse_hello`;
+* the stream parser (one complete line at a time): :func:`parse_hello`, also behind the
+  broken start of a line the board never finished (it was reset mid-line);
 * flash verification and ``calliope-mini boards --probe``, which look through whatever a
   port gave so far: :func:`find_hello`;
 * installing over serial, which waits for the hello after the board's restart: :func:`find_hello`.

@@ -28,6 +28,8 @@ A file looks like this (pandas reads it with ``pd.read_csv(path, comment="#")``,
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from calliope_lib.recording.csv_format import (
     DIALECTS,
     FORMAT_VERSION,
@@ -39,9 +41,32 @@ from calliope_lib.recording.csv_format import (
     format_number,
     header_lines,
 )
-from calliope_lib.recording.reading import MAX_LINE_WARNINGS, load_recording, parse_recording_text
+from calliope_lib.recording.reading import MAX_LINE_WARNINGS, parse_recording_text
+from calliope_lib.recording.reading import load_recording as _load_table
+from calliope_lib.recording.recording import Recording
 from calliope_lib.recording.table import rows, to_pandas
-from calliope_lib.recording.writing import FLUSH_EVERY_S, RecordingWriter, save_recording
+from calliope_lib.recording.writing import (
+    FLUSH_EVERY_S,
+    RecordingWriter,
+    save_new,
+    save_recording,
+)
+
+
+def load_recording(path: str | Path) -> Recording:
+    """Read a recording file (``cl.load``): a table (see :mod:`.reading`), or an export of
+    LoRaWAN uplinks, found by its content (read by :mod:`calliope_lib.lorawan.export`)."""
+    from calliope_lib.lorawan.export import SNIFF_BYTES, load_export, looks_like_export
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError:
+        head = b""  # the table reader says what is wrong (a missing file, with the ones there)
+    if looks_like_export(head):
+        return load_export(path)
+    return _load_table(path)
+
 
 __all__ = [
     "DIALECTS",
@@ -59,6 +84,7 @@ __all__ = [
     "load_recording",
     "parse_recording_text",
     "rows",
+    "save_new",
     "save_recording",
     "to_pandas",
 ]

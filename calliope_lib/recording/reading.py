@@ -1,12 +1,22 @@
-"""Reading recording files back: ``cl.load("messung.csv")``.
+"""Reading recording files back: ``cl.load("messung.csv")``, and the files other tools make.
 
-Reads what :mod:`.writing` writes, and similar tables from elsewhere: the German Excel
-dialect (``;`` and decimal comma, found by itself), a file saved by an older Windows Excel
-(cp1252), MakeCode's datalogger export (``Time (seconds),a,b``), quoted cells.
+``cl.load`` looks at a file's content (not its name) and reads:
+
+* our own files (:mod:`.csv_format`), also after a spreadsheet saved them again: German
+  Excel (``;``, decimal comma, cp1252, ``\\r\\n``, rows padded with ``;;``), LibreOffice
+  ("quote all"), tab-separated text, UTF-16; channel names with commas or quotes;
+* MakeCode's data export (:mod:`.importers.makecode`);
+* the on-board datalogger's ``MY_DATA.HTM`` and its CSV (:mod:`.importers.datalogger`);
+* Mu's data capture (:mod:`.importers.mu`).
 
 A recording file is a story of what happened, so the reader is forgiving: lines that cannot
 be read (a half-written last line after a crash, a value typed by hand that is not a number)
-are skipped; a warning names the line and the reason, and everything else is loaded.
+are skipped; a warning names the line and the reason, and everything else is loaded. A last
+line without its line end is never loaded: a number cut short (``13`` of ``135``) is wrong.
+
+Large files of our own (over :data:`FAST_BYTES`) are read by pandas' C parser
+(:mod:`.importers.fast`): 200 MB in a few seconds, with little more memory than the
+recording itself.
 
 >>> rec = parse_recording_text("zeit_s;temperature\\n0,0;21,5\\n0,5;21,7\\n")
 >>> rec["temperature"].values
@@ -15,45 +25,39 @@ array([21.5, 21.7])
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from pathlib import Path
-from typing import Iterator
 
 from calliope_lib.errors import RecordingFileError, RecordingFileMissing
-from calliope_lib.messages import register, t, warn
-from calliope_lib.recording.csv_format import TIME_COLUMNS
+from calliope_lib.messages import t
+from calliope_lib.recording.importers import datalogger, makecode, mu
+from calliope_lib.recording.importers.report import (
+    MAX_LINE_WARNINGS,
+    cut_or_wrong,
+    new_recording,
+    report,
+)
+from calliope_lib.recording.importers.text import (
+    decimal_of,
+    decode,
+    number,
+    seconds_per_unit,
+    separator_of,
+    split_cells,
+)
 from calliope_lib.recording.recording import Recording
 
-#: At most this many "bad line" warnings per file; the rest are counted in one note.
-MAX_LINE_WARNINGS = 3
+__all__ = ["FAST_BYTES", "MAX_LINE_WARNINGS", "load_recording", "parse_recording_text"]
 
-register({
-    "load.no_time_column": {
-        "de": "Die erste Spalte heißt '{first}', erwartet ist die Zeit (zeit_s)",
-        "en": "The first column is called '{first}', expected is the time (zeit_s)",
-    },
-    "load.cut_line": {
-        "de": "die Zeile ist abgeschnitten (das Programm wurde wohl beim Schreiben beendet)",
-        "en": "the line is cut off (the program was probably stopped while writing)",
-    },
-    "load.wrong_cells": {
-        "de": "{found} Zellen statt {expected}",
-        "en": "{found} cells instead of {expected}",
-    },
-    "load.not_number": {"de": "ein Wert ist keine Zahl", "en": "a value is not a number"},
-    "load.no_time": {"de": "die Zeit fehlt", "en": "the time is missing"},
-    "load.empty": {"de": "die Datei enthält keine Tabelle", "en": "the file holds no table"},
-    "load.more_problems": {
-        "de": "... und {count} weitere Zeilen, die ich weglassen musste.",
-        "en": "... and {count} more lines I had to skip.",
-    },
-})
+#: Files of our own format larger than this are read with pandas' C parser (when installed).
+FAST_BYTES = 2_000_000
+#: What the first line of our own files says.
+MARKER = "# calliope-lib recording"
 
 
 def load_recording(path: str | Path) -> Recording:
-    """Read a recording file written by this library (or a similar CSV with a time column).
+    """Read a recording file: ours, or one of the formats listed above (found by content).
 
     Lines that cannot be read are skipped with a warning naming the line and the reason
     (``rec.load_problems`` lists them all as ``(line number, reason)``). Raises
@@ -62,6 +66,7 @@ def load_recording(path: str | Path) -> Recording:
     holds no table with a time column.
 
     >>> rec = cl.load("messung.csv")        # doctest: +SKIP
+    >>> rec = cl.load("E:/MY_DATA.HTM")     # doctest: +SKIP
     """
     path = Path(path)
     if not path.exists():
@@ -71,12 +76,32 @@ def load_recording(path: str | Path) -> Recording:
         except OSError:
             files = "-"
         raise RecordingFileMissing(path=str(path), folder=str(folder.resolve()), files=files)
+    if path.stat().st_size > FAST_BYTES:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        if head.startswith(MARKER.encode()):
+            from calliope_lib.recording.importers.fast import load_fast
+
+            rec = load_fast(path)
+            if rec is not None:
+                return rec
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # a file saved by older Windows Excel
-    return parse_recording_text(text, str(path))
+    if datalogger.looks_like_htm(raw):
+        return datalogger.parse_htm(raw, str(path))
+    return parse_any_text(decode(raw), str(path))
+
+
+def parse_any_text(text: str, source: str = "<text>") -> Recording:
+    """The text of a table file of any kind we know (decoded, ``\\n`` line ends)."""
+    lines = text.split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    if makecode.looks_like(first):
+        return makecode.parse_makecode(text, source)
+    if datalogger.looks_like_csv(first):
+        return datalogger.parse_datalogger_text(text, source)
+    if not first.lstrip('"').startswith("#") and mu.looks_like(lines):
+        return mu.parse_mu(text, source)
+    return parse_recording_text(text, source)
 
 
 def _parse_meta(rec: Recording, body: str) -> None:
@@ -114,124 +139,91 @@ def _parse_meta(rec: Recording, body: str) -> None:
         rec.metadata[key] = value
 
 
-class _TableLines:
-    """The table's lines for :func:`csv.reader`, one at a time, with their line numbers.
-
-    ``#`` lines go to the recording as metadata (in file order: a gap line sits between the
-    rows it came between), blank lines are skipped. :attr:`taken` holds the numbers of the
-    lines the reader consumed for its latest row: one, unless a quote opened in one line and
-    closed in a later one.
-    """
-
-    def __init__(self, rec: Recording, lines: list[str]) -> None:
-        self.rec = rec
-        self.lines = lines
-        self.taken: list[int] = []
-        self._numbered = enumerate(lines, start=1)
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        for number, line in self._numbered:
-            line = line.rstrip("\r")
-            if not line.strip():
-                continue
-            if line.startswith("#"):
-                _parse_meta(self.rec, line[1:].strip())
-                continue
-            self.taken.append(number)
-            return line
-        raise StopIteration
-
-
-def _one_line(line: str, sep: str) -> list[str] | None:
-    """The cells of one line on its own (a quote left open ends with the line); None if the
-    csv module cannot read it (a stray carriage return in the middle)."""
-    try:
-        return next(csv.reader((line,), delimiter=sep), [])
-    except csv.Error:
+def _comment(line: str, sep: str, padded: bool) -> str | None:
+    """The text of a ``#`` line, also after a spreadsheet quoted or padded it; None if the
+    line is no ``#`` line."""
+    if line.startswith('"#'):
+        cells = split_cells(line, sep)
+        while len(cells) > 1 and not cells[-1].strip():
+            cells.pop()
+        return sep.join(cells)[1:].strip()
+    if not line.startswith("#"):
         return None
+    if padded or line.endswith(sep * 2):
+        line = line.rstrip(sep)  # "# unit temperature: °C;;": Excel's padding
+    return line[1:].strip()
 
 
 def parse_recording_text(text: str, source: str = "<text>") -> Recording:
-    """Parse the text of a recording file (see :mod:`.csv_format` for the format).
+    """Parse the text of one of our recording files (see :mod:`.csv_format` for the format).
 
     ``source`` names the file in warnings and errors.
     """
-    rec = Recording(metadata={})
-    rec.metadata.pop("start", None)
+    rec = new_recording("calliope-lib")
+    rec.metadata.pop("source_format")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems: list[tuple[int, str]] = []
     lines = text.split("\n")
-    feed = _TableLines(rec, lines)
-    # A line without a final line end may be cut off (the process died mid-write).
-    last_complete = text.endswith("\n")
-    last_number = len(lines) - 1 if not lines[-1] else len(lines)
-
-    # The header: its first line decides the dialect (more ";" than "," means German Excel).
-    header = next(feed, None)
-    if header is None:
+    complete = text.endswith("\n")
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
+    if not numbered:
         raise RecordingFileError(path=source, reason=t("load.empty"))
-    sep = ";" if header.count(";") > header.count(",") else ","
-    decimal = "," if sep == ";" else "."
-    cells = _one_line(header, sep)
-    if cells is None:  # a stray carriage return: split by hand, as the csv module will not
-        cells = header.split(sep)
-    columns = [c.strip().strip('"') for c in cells]
-    if not columns or columns[0].lower() not in TIME_COLUMNS:
+    ours = numbered[0][1].lstrip('"').startswith(MARKER)
+    last_number = numbered[-1][0]
+
+    # The header: the first line that is not a "#" line; it decides the separator.
+    header_at = next((k for k, (_, line) in enumerate(numbered)
+                      if not line.lstrip('"').startswith("#")), None)
+    if header_at is None:
+        raise RecordingFileError(path=source, reason=t("load.empty"))
+    header = numbered[header_at][1]
+    sep = separator_of(header)
+    padded = header.rstrip().endswith(sep)
+    columns = [c.strip() for c in split_cells(header, sep)]
+    while len(columns) > 1 and not columns[-1]:
+        columns.pop()  # padding
+    scale = seconds_per_unit(columns[0]) if columns else None
+    if scale is None:
         raise RecordingFileError(
             path=source, reason=t("load.no_time_column", first=columns[0] if columns else ""),
         )
     names = columns[1:]
+    width = len(columns)
+    for _, line in numbered[:header_at]:
+        body = _comment(line, sep, padded)
+        if body is not None:
+            _parse_meta(rec, body)
 
-    def add(number: int, cells: list[str] | None) -> None:
-        if cells is None:
-            problems.append((number, t("load.not_number")))
-            return
-        if len(cells) != len(columns):
-            reason = t("load.cut_line") if number == last_number and not last_complete else t(
-                "load.wrong_cells", found=len(cells), expected=len(columns))
-            problems.append((number, reason))
-            return
-        try:
-            values = [float(c.replace(decimal, ".")) if c.strip() else math.nan for c in cells]
-        except ValueError:
-            problems.append((number, t("load.not_number")))
-            return
-        when = values[0]
-        if math.isnan(when):
-            problems.append((number, t("load.no_time")))
-            return
-        del values[0]
-        rec.add_row(when, [n for n, v in zip(names, values) if v == v],  # v != v: NaN
-                    [v for v in values if v == v])
-
-    # The rows: one csv.reader over all lines (fast); a row the reader made of several lines
-    # (a quote opened and closed lines later: garbage, or a cut-off file) is read again line
-    # by line, so one stray quote never swallows the lines after it.
-    feed.taken.clear()
-    reader = csv.reader(feed, delimiter=sep)
-    while True:
-        try:
-            cells: list[str] | None = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            cells = None
-        taken = feed.taken
-        if len(taken) == 1:
-            add(taken[0], cells)
-        else:
-            for number in taken:
-                add(number, _one_line(lines[number - 1].rstrip("\r"), sep))
-        taken.clear()
-
+    sample = [split_cells(line, sep) for _, line in numbered[header_at + 1:header_at + 50]
+              if not line.startswith(("#", '"#'))]
+    decimal = decimal_of(sample, sep)
+    # Every column is a channel, in the file's order, also one without any value yet.
     for name in names:
-        if name not in rec:
-            rec.add_channel(name)  # a column with no value yet; keeps a unit from the header
-    for number, reason in problems[:MAX_LINE_WARNINGS]:
-        warn("file_bad_line.warn", path=source, line=number, reason=reason)
-    if len(problems) > MAX_LINE_WARNINGS:
-        warn("load.more_problems", count=len(problems) - MAX_LINE_WARNINGS)
-    rec.load_problems = problems  # type: ignore[attr-defined]
-    return rec
+        rec.add_channel(name)
+    for number_, line in numbered[header_at + 1:]:
+        body = _comment(line, sep, padded)
+        if body is not None:
+            _parse_meta(rec, body)  # gap lines sit between the rows they came between
+            continue
+        is_cut = number_ == last_number and not complete
+        if is_cut and ours:
+            problems.append((number_, t("load.cut_line")))  # our writer ends every line
+            continue
+        cells = split_cells(line, sep)
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]  # a spreadsheet's padding
+        if len(cells) != width:
+            problems.append((number_, cut_or_wrong(len(cells), width, is_cut)))
+            continue
+        values = [number(c, decimal) for c in cells]
+        if any(v is not None and math.isnan(v) for v in values):
+            problems.append((number_, t("load.not_number")))
+            continue
+        when = values[0]
+        if when is None:
+            problems.append((number_, t("load.no_time")))
+            continue
+        present = [(n, v) for n, v in zip(names, values[1:]) if v is not None]
+        rec.add_row(when * scale, [n for n, _ in present], [v for _, v in present])
+    return report(rec, problems, source)

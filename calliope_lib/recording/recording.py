@@ -108,8 +108,13 @@ class Summary(dict):
     def _repr_html_(self) -> str:
         import html
 
+        from calliope_lib.messages import with_decimal_mark
+
         rows = self._rows()
         head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
+        # min, max, mean with the decimal comma of the plots (21,5)
+        rows[1:] = [(r[0], r[1], *(with_decimal_mark(c) for c in r[2:5]), *r[5:])
+                    for r in rows[1:]]
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows[1:]
         )
@@ -163,6 +168,11 @@ class Recording:
         self.lost_lines = 0
         #: Short notes for the user (e.g. why some converted values are missing).
         self.notes: list[str] = []
+        #: The file written while recording (``save_to=``; a numbered name if the asked-for
+        #: one existed), or None.
+        self.saved_to: Path | None = None
+        #: Why writing that file stopped (the operating system's words), or None.
+        self.save_error: str | None = None
         #: Called with ``(time, names, values)`` for every new row (the CSV writer, a live plot).
         self.listeners: list[Callable[[float, Sequence[str], Sequence[float], float | None], None]] = []
 
@@ -316,8 +326,12 @@ class Recording:
         return result
 
     def __repr__(self) -> str:
-        parts = ", ".join(f"{n} ({self.count(n)})" for n in self._times) or "-"
-        return f"<Recording {self.duration:.1f} s: {parts}>"
+        from calliope_lib.messages import with_decimal_mark
+
+        parts = ", ".join(f"{n} ({t('repr.values', count=self.count(n))})"
+                          for n in self._times) or "-"
+        return t("repr.recording", duration=with_decimal_mark(f"{self.duration:.1f}"),
+                 channels=parts)
 
     # -- conversions, files and pictures --------------------------------------------------
     # Conveniences for a kid's notebook (``rec.plot()``). Data flows one way, from the

@@ -29,6 +29,7 @@ from typing import Callable
 from calliope_lib.protocol import firmware as fw
 from calliope_lib.protocol.hello import format_hello
 from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION
+from calliope_lib.simulator import scenes as _scenes
 from calliope_lib.simulator.environment import DIE_OFFSET_C, Environment
 
 _MASK = (1 << 64) - 1
@@ -133,6 +134,10 @@ class SimulatedBoard:
         self._inbuf = b""
         self._pressed: dict[str, bool] = {"a": False, "b": False}
         self._touched: set[str] = set()
+        # The kid's actions (scenes.py): armed by the "scene" command, played by the next stream.
+        self._armed: tuple[_scenes.Scene, ...] = ()
+        self._scenes: tuple[_scenes.Scene, ...] = ()
+        self._world_start = 0.0
         self._boot()
 
     # -- power and time -------------------------------------------------------------------
@@ -206,6 +211,13 @@ class SimulatedBoard:
     def _send(self, line: str) -> None:
         self._out += line.encode("utf-8") + b"\r\n"
 
+    # -- what the kid does (simulator/scenes.py) ------------------------------------------
+    def arm(self, scenes: str) -> tuple[_scenes.Scene, ...]:
+        """Play ``scenes`` (``"hand:10:5,lampe:30:5"``) during the next stream, timed from its
+        start; ``""`` plays none. Raises ValueError for an unknown scene."""
+        self._armed = _scenes.parse(scenes)
+        return self._armed
+
     # -- buttons for tests and demos ------------------------------------------------------
     def press(self, button: str) -> None:
         """Hold button ``"a"`` or ``"b"`` down (until :meth:`release`)."""
@@ -256,7 +268,17 @@ class SimulatedBoard:
                 return
             self._period_ms = period
             self._send(fw.format_ok("every", str(period)))
+        elif word == "scene":
+            # Simulator only (a real board has no such command): what the kid does during
+            # the next measurement, e.g. "scene hand:10:5" (see simulator/scenes.py).
+            try:
+                self.arm(arg)
+            except ValueError as exc:
+                self._send(fw.format_err("scene", str(exc)))
+                return
+            self._send(fw.format_ok("scene", ",".join(sc.text() for sc in self._armed) or "-"))
         elif word == "start":
+            self._scenes, self._armed = self._armed, ()
             self._running = True
             self._seq = 0
             self._next_ms = self.board_ms()
@@ -350,6 +372,9 @@ class SimulatedBoard:
         key = SIM_CHANNELS.index(channel) if channel in SIM_CHANNELS else 50
         n = noise(self.seed, key, int(round(t * 1000.0)))
         env = self.env
+        since = (t - self._world_start) if (self._scenes and world is not None) else None
+        if since is not None:
+            return self._scene_value(channel, t, since, n)
         if channel == "temperature":
             # Die sensor: air plus self-heating, 0.1 °C steps (a real board gives whole degrees).
             return round(env.room_temperature(t) + DIE_OFFSET_C + 0.15 * n, 1)
@@ -377,10 +402,38 @@ class SimulatedBoard:
             return float(min(1023, max(0, round(480 + 60 * math.sin(t / 7.0 + key) + 8 * n))))
         return float(round(n, 3))
 
-    def _acceleration(self, axis: str, t: float) -> float:
+    def _scene_value(self, channel: str, t: float, since: float, n: float) -> float:
+        """The reading while the kid's scenes play (``since``: seconds after the start)."""
+        played = self._scenes
+        if channel == "button_a":
+            return 1.0 if (self._pressed["a"] or _scenes.button_a(played, since)) else 0.0
+        if channel.startswith("acceleration_"):
+            axis = channel[-1]
+            motion = _scenes.motion(played, since)
+            weight = _scenes.tilt_weight(played, since)
+            if weight > 0:
+                flat = self._acceleration(axis, t, None if motion == "tilt" else motion)
+                value = weight * _scenes.tilt(axis, since) + (1 - weight) * flat
+                return float(round(value + 12.0 * n))
+            return float(round(self._acceleration(axis, t, motion) + 12.0 * n))
+        if channel == "light":
+            lux = self.env.illuminance(t) * _scenes.light_factor(played, since)
+            level = 255.0 * math.log10(max(lux, 1.0)) / math.log10(20_000.0)
+            return float(min(255, max(0, round(level + 1.5 * n))))
+        if channel in self._pin_sources:
+            world = _SceneWorld(self.env, played, since)
+            raw = self._pin_sources[channel](world, t) + 0.7 * n  # type: ignore[arg-type]
+            return float(min(1023, max(0, round(raw))))
+        scenes_now, self._scenes = self._scenes, ()
+        try:
+            return self.value(channel, int(round((t - self._boot_time) * 1000)), t)
+        finally:
+            self._scenes = scenes_now
+
+    def _acceleration(self, axis: str, t: float, motion: str | None = None) -> float:
         """Acceleration in mg: gravity on a board lying flat, plus the chosen motion."""
         base = {"x": 0.0, "y": 0.0, "z": -1024.0}[axis]
-        motion = self.motion
+        motion = motion or self.motion
         if motion == "walk":
             # Steps at 1.8 per second: a bump on every step, mostly up-down (z) and forward (y).
             phase = (t * 1.8) % 1.0
@@ -398,3 +451,23 @@ class SimulatedBoard:
         if motion == "shake":
             return base + 1500.0 * math.sin(2 * math.pi * 6.0 * t + {"x": 0, "y": 1, "z": 2}[axis])
         return base
+
+
+class _SceneWorld:
+    """The simulated world as a DIY sensor on a pin feels it while a scene plays: a hand's
+    shadow, a torch, a cloud, ice water or warm fingers (everything else as the world is)."""
+
+    def __init__(self, env: Environment, played: tuple[_scenes.Scene, ...], since: float) -> None:
+        self._env, self._played, self._since = env, played, since
+
+    def __getattr__(self, name: str):  # soil moisture, the clock, ...: unchanged
+        return getattr(self._env, name)
+
+    def illuminance(self, t: float) -> float:
+        return self._env.illuminance(t) * _scenes.light_factor(self._played, self._since)
+
+    def irradiance(self, t: float) -> float:
+        return self._env.irradiance(t) * _scenes.sun_factor(self._played, self._since)
+
+    def room_temperature(self, t: float) -> float:
+        return _scenes.temperature(self._played, self._since, self._env.room_temperature(t))

@@ -208,7 +208,7 @@ def moisture_probe() -> "schemdraw.Drawing":
         pot.segments.append(seg.Segment([(nx - 0.25, head_y), (nx + 0.25, head_y)], lw=3.2, zorder=3))
         # white under the nail so the hatching does not hide it
     pot.segments.append(seg.SegmentText((nail_p1_x + 0.35, head_y - 0.35), "Nagel\nan P1", fontsize=10, align=("left", "center")))
-    pot.segments.append(seg.SegmentText((nail_3v_x + 0.35, head_y - 0.35), "Nagel\nan 3V", fontsize=10, align=("left", "center")))
+    pot.segments.append(seg.SegmentText((nail_3v_x + 0.35, head_y - 0.35), "Nagel\nan 3,3 V", fontsize=10, align=("left", "center")))
     pot.segments.append(
         seg.Segment([(nail_p1_x, soil_bottom - 0.3), (nail_3v_x, soil_bottom - 0.3)], arrow="<->", lw=1.0,
                     arrowwidth=0.15, arrowlength=0.25)

@@ -24,6 +24,15 @@ What the helpers promise, and why:
   points never depend on what a kid happened to measure.
 * :func:`own_data_ok` checks the kid's own file (enough values, plausible range) for the one
   point that is fair to give for measuring at all.
+* :func:`check` is a graded task's visible check and :func:`passes` its hidden test, on the
+  same criteria (:mod:`calliope_lib.teach.checks`): "Richtig" only where the point is certain,
+  a German hint for the typical mistakes, otherwise "sieht plausibel aus".
+* :func:`act` says what to do during the next measurement ("Nach 10 s: Halte die Hand über
+  den Sensor") and lets the simulated board play it, so a kid without a board sees it in their
+  own data; button A marks it, :func:`marks` finds the marks and :func:`plot` draws them.
+  :func:`logged` loads a measurement the board made on its own (data logger file).
+* Importing this module adds German hints under the errors kids meet
+  (:mod:`calliope_lib.teach.hints`: decimal comma, a cell above not run, missing code).
 
 Everything the kid reads comes from :mod:`calliope_lib.messages` (German first, English with
 ``CALLIOPE_LANG=en``). Nothing here writes to stderr: a test cell with stderr output scores 0.
@@ -40,6 +49,14 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from calliope_lib import messages
 from calliope_lib.errors import CalliopeError
+from calliope_lib.teach.hands_on import (  # noqa: F401  (lesson.act, lesson.marks ... for kids)
+    LOGGER_TIME,
+    MARK_CHANNEL,
+    act,
+    datalogger_text,
+    logged,
+    marks,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from calliope_lib.board import Board
@@ -367,26 +384,71 @@ def wiring(key: str) -> Any:
 
 
 def ok(text: str | None = None) -> None:
-    """Print a green tick at the end of a test cell: the checks above passed."""
+    """Print a green tick at the end of a test cell whose checks above are complete (nothing
+    hidden is checked after them, e.g. the own-data cell). Cells with hidden tests end with
+    :func:`check` instead, which says "Richtig" only when the hidden test agrees."""
     print(text or messages.t("lesson.ok"))
 
 
+def check(task: str, **answers: Any) -> None:
+    """The visible check of a graded task, as honest as the hidden test.
+
+    Prints "✔ Richtig!" only when :func:`passes` is true (exactly what the hidden test
+    asserts), stops with a German hint for a typical mistake (decimal comma, fraction instead
+    of percent, minutes instead of seconds, a factor of 10, an example from the task that
+    fails), and otherwise says the answer looks plausible and is checked more closely later.
+
+    >>> check("licht-aufgabe4", dunkel_prozent=37.87)
+    ✔ Richtig!
+    """
+    from calliope_lib.teach.checks import check as _check
+
+    print(_check(task, **answers))
+
+
+def passes(task: str, **answers: Any) -> bool:
+    """True when every answer of ``task`` is right: the criterion of the hidden test.
+
+    >>> passes("licht-aufgabe4", dunkel_prozent=0.3787)
+    False
+    """
+    from calliope_lib.teach.checks import passes as _passes
+
+    return _passes(task, **answers)
+
+
 # -- plots ----------------------------------------------------------------------------------
-def plot(rec: "Recording", channels: Sequence[str] | str | None = None, *,
+def plot(rec: "Recording | None", channels: Sequence[str] | str | None = None, *,
          title: str | None = None, level: float | None = None, level_label: str = "",
          mark: float | None = None, mark_label: str = "", **kwargs: Any) -> Any:
     """Plot a recording (``rec.plot``) and optionally draw a horizontal line at ``level``
-    (a threshold) and a vertical line at the time ``mark`` (in seconds).
+    (a threshold) and a vertical line at the time ``mark`` (in seconds). The kid's own marks
+    (button A pressed, :func:`marks`) are drawn as violet dash-dotted lines.
 
     Returns the figure, so Jupyter shows it.
     """
+    if rec is None:  # nothing measured yet (the cell above said why)
+        return None
     if isinstance(channels, str):
         channels = [channels]
+    if channels is None and MARK_CHANNEL in rec:  # marks are lines, not a curve of 0 and 1
+        channels = [c for c in rec.channels if c != MARK_CHANNEL]
+    if "time_unit" not in kwargs and rec.duration <= SECONDS_AXIS_UP_TO:
+        kwargs["time_unit"] = "s"  # the tasks ask for seconds: so does the axis
     fig = rec.plot(channels, **kwargs)
     if not fig.axes:
         return fig
     if title:
         fig.axes[0].set_title(title)
+    pressed = marks(rec)
+    for ax in fig.axes:
+        _min_span(ax)
+        _german_labels(ax)
+        for number, when in enumerate(pressed):
+            ax.axvline(_axis_time(ax, when), color="tab:purple", linestyle="-.", linewidth=1.2,
+                       label=messages.t("lesson.mark") if number == 0 else None)
+        if pressed and not (level_label or mark_label):
+            ax.legend(loc="best")
     if level is not None or mark is not None:
         for ax in fig.axes:
             if level is not None:
@@ -399,6 +461,85 @@ def plot(rec: "Recording", channels: Sequence[str] | str | None = None, *,
             if level is not None:
                 break  # the threshold belongs to the first channel only
     return fig
+
+
+#: What a kid reads for the channels the lessons make themselves (``rec.convert(...,
+#: name="lux")``): the name in code and in the CSV stays short and stable, the plot's legend
+#: and axis and :func:`summary` say what it is.
+DISPLAY_NAMES = {
+    "temperatur_ntc": "Thermistor",
+    "lux": "Fotowiderstand",
+    "feuchte": "Bodenfeuchte",
+    "leistung": "Solarzelle",
+    "staerke": "Stärke",
+    "button_a": "Knopf A",
+}
+
+messages.register({
+    "lesson.summary.head": {"de": "| Kanal | Werte | kleinster | größter | Mittelwert |",
+                            "en": "| Channel | values | smallest | biggest | mean |"},
+})
+
+
+def display_name(channel: str) -> str:
+    """The German name a kid reads for ``channel`` (``"lux"`` -> ``"Fotowiderstand"``,
+    ``"temperature"`` -> ``"Temperatur"``); the channel's name in code stays as it is."""
+    from calliope_lib.recording.units import label
+
+    return DISPLAY_NAMES.get(channel) or label(channel)
+
+
+def summary(rec: "Recording") -> _Markdown:
+    """Per channel: how many values, the smallest, the biggest and the mean, with German
+    names and decimal commas (a table in Jupyter)."""
+    lines = [messages.t("lesson.summary.head"), "|---|---:|---:|---:|---:|"]
+    for ch in rec:
+        if ch.name == MARK_CHANNEL:
+            continue
+        unit = f" {ch.unit}" if ch.unit else ""
+        cells = [messages.with_decimal_mark(f"{v:.4g}") + unit
+                 for v in (ch.min(), ch.max(), ch.mean())]
+        lines.append(f"| {display_name(ch.name)} | {len(ch)} | " + " | ".join(cells) + " |")
+    return _Markdown("\n".join(lines))
+
+
+def _german_labels(ax: Any) -> None:
+    """Legend entries and axis labels of lesson channels in their display names."""
+    for line in ax.get_lines():
+        name = line.get_label()
+        if name in DISPLAY_NAMES:
+            line.set_label(DISPLAY_NAMES[name])
+    label = ax.get_ylabel() or ""
+    first, sep, rest = label.partition(" ")
+    if first in DISPLAY_NAMES:
+        ax.set_ylabel(DISPLAY_NAMES[first] + sep + rest)
+    if ax.get_legend() is not None:
+        ax.legend(loc="best")
+
+
+#: Recordings up to this long (s) are plotted over seconds, as the lessons' tasks count time.
+SECONDS_AXIS_UP_TO = 900.0
+
+#: The smallest span a lesson plot shows for a unit, so noise is not blown up into jumps
+#: (0.3 °C of noise filling a whole panel looks like a sudden change to a kid).
+MIN_SPAN = {"°C": 2.0, "lx": 50.0, "mg": 300.0, "%": 10.0, "mW": 5.0, "V": 0.5, "Ω": 1000.0,
+            "0–255": 20.0, "0–1023": 50.0}
+
+
+def _min_span(ax: Any) -> None:
+    """Widen the y axis to :data:`MIN_SPAN` of its unit (read from the label: "... in °C",
+    "Helligkeit (0–255)"), around the middle of the data."""
+    label = (ax.get_ylabel() or "").strip()
+    unit = label.rsplit(" in ", 1)[-1].strip() if " in " in label else \
+        label.rsplit("(", 1)[-1].rstrip(")") if label.endswith(")") else ""
+    span = MIN_SPAN.get(unit)
+    if span is None:
+        return
+    low, high = ax.get_ylim()
+    if high - low >= span:
+        return
+    middle = (low + high) / 2
+    ax.set_ylim(middle - span / 2, middle + span / 2)
 
 
 def _axis_time(ax: Any, seconds: float) -> float:
@@ -430,3 +571,10 @@ def close_to(value: Any, expected: float, tolerance: float) -> bool:
 def numbers(items: Iterable[Any]) -> list[float]:
     """A list of floats (for test cells comparing lists a kid built)."""
     return [float(x) for x in items]
+
+
+# Hints under the errors kids meet (decimal comma, a cell above not run, missing code):
+# installed once the notebook imports this module; nothing happens outside Jupyter.
+from calliope_lib.teach import hints as _hints  # noqa: E402  (after the helpers it uses)
+
+_hints.install()

@@ -11,7 +11,7 @@ parts table) and the wiring pictures (:mod:`calliope_lib.teach.diagrams`) all re
     ['braun', 'schwarz', 'orange', 'gold']
 
 Pin names are the ones printed on the board: the six big ring pads of the star-shaped
-Calliope mini are ``+`` (3 V supply), ``-`` (GND) and P0-P3. Only P1 and P2 read analog values
+Calliope mini are ``+`` (3,3 V supply), ``-`` (GND) and P0-P3. Only P1 and P2 read analog values
 on every board version (on 1.x/2.x P0 and P3 are digital only), so every DIY sensor here uses P1.
 
 This module is plain data: no schemdraw, no fpdf2, so a lesson can import it cheaply.
@@ -31,12 +31,14 @@ __all__ = [
     "Wiring",
     "WIRING",
     "LESSON_DIAGRAMS",
+    "chain",
+    "chain_text",
     "resistor_bands",
     "format_ohms",
 ]
 
-# Labels for the board's pads. The pads say "+" and "-"; the pin names say 3V and GND.
-PAD_3V = "3V (+)"
+# Labels for the board's pads. The pads say "+" and "-"; "+" carries the 3,3 V supply.
+PAD_3V = "3,3 V (+)"
 PAD_GND = "GND (−)"
 
 
@@ -78,6 +80,8 @@ class Wiring:
     # (sensor between pin and GND) or "to_supply" (sensor between 3V and pin).
     wiring: str | None = None
     extra: dict[str, float] = field(default_factory=dict)
+    #: the sensor's short name in a chain (:func:`chain_text`): "LDR", "Thermistor"
+    short: str = ""
 
 
 _BOARD = Part("Calliope mini mit USB-Kabel", 1)
@@ -110,6 +114,7 @@ WIRING: dict[str, Wiring] = {
         series_ohms=10_000,
         wiring="to_ground",
         extra={"r25_ohms": 10_000, "beta": 3950},
+        short="Thermistor",
     ),
     "ldr": Wiring(
         key="ldr",
@@ -130,6 +135,7 @@ WIRING: dict[str, Wiring] = {
         series_ohms=10_000,
         # Same as calliope_lib.sensors.LightSensor and the simulator: brighter -> bigger value.
         wiring="to_supply",
+        short="LDR",
     ),
     "moisture": Wiring(
         key="moisture",
@@ -151,6 +157,7 @@ WIRING: dict[str, Wiring] = {
         series_ohms=10_000,
         wiring="to_supply",
         extra={"nail_distance_cm": 5},
+        short="Nagel 1 → Erde → Nagel 2",
     ),
     "accelerometer": Wiring(
         key="accelerometer",
@@ -178,6 +185,33 @@ WIRING: dict[str, Wiring] = {
         extra={"load_ohms": 100, "max_pin_volts": 3.3, "divider_ohms": 10_000},
     ),
 }
+
+
+def chain(key: str) -> tuple[str, ...]:
+    """A voltage divider from the supply to ground, part by part, as the kid clips it.
+
+    The one place the order is spelled out: the lesson text, the teachers' notes and the
+    worksheet quote :func:`chain_text`, a test compares them, and the picture
+    (:mod:`.diagrams`) and the sensor defaults (:mod:`calliope_lib.sensors`) use the same
+    ``wiring`` field.
+
+    >>> chain("ldr")
+    ('3,3 V (+)', 'LDR', 'P1', '10 kΩ', 'GND (−)')
+    >>> chain("thermistor")
+    ('3,3 V (+)', '10 kΩ', 'P1', 'Thermistor', 'GND (−)')
+    """
+    w = WIRING[key]
+    if w.wiring not in ("to_ground", "to_supply") or w.series_ohms is None or not w.pin:
+        raise ValueError(f"{key} is not a voltage divider")
+    fixed = format_ohms(w.series_ohms)
+    sensor = w.short or w.title
+    middle = (fixed, w.pin, sensor) if w.wiring == "to_ground" else (sensor, w.pin, fixed)
+    return (PAD_3V, *middle, PAD_GND)
+
+
+def chain_text(key: str) -> str:
+    """``chain(key)`` as one line: ``3,3 V (+) → LDR → P1 → 10 kΩ → GND (−)``."""
+    return " → ".join(chain(key))
 
 
 #: lesson number -> the name of its wiring (and of its picture in :mod:`.diagrams`)

@@ -43,7 +43,7 @@ messages.register({
                               "en": "Install Python 3.10 or newer."},
     "doctor.package": {"de": "{name} {version}", "en": "{name} {version}"},
     "doctor.package_missing": {"de": "{name} fehlt", "en": "{name} is missing"},
-    "doctor.package_missing.fix": {"de": "pip install {install}", "en": "pip install {install}"},
+    "doctor.package_missing.fix": {"de": 'pip install "{install}"', "en": 'pip install "{install}"'},
     "doctor.optional_missing": {"de": "{name} fehlt (nur nötig für: {what})",
                                 "en": "{name} is missing (only needed for: {what})"},
     "doctor.ports": {"de": "Serielle Anschlüsse ({count}): {names}",

@@ -69,7 +69,7 @@ def test_each_unit_gets_its_own_axis_with_german_labels(tmp_path):
     assert axes[0].get_shared_x_axes().joined(axes[0], axes[2])
     path = save_plot(rec, tmp_path / "messung.png")
     size, spread = image_stats(path)
-    assert size[0] >= 1200 and size[1] >= 900
+    assert size[0] >= 1100 and size[1] >= 800  # 7.5 x 5.6 inches at 150 dpi
     assert spread > 20  # not an empty white picture
 
 
@@ -292,3 +292,42 @@ def test_jupyter_shows_each_plot_exactly_once():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_vector_components_far_apart_get_one_panel_each(tmp_path):
+    """A board lying still: x and y near 0 mg, z near -1000 mg. One shared axis would show
+    two flat lines and a far one; each gets its own panel, all drawn solid."""
+    rng = np.random.default_rng(3)
+    t = np.arange(400) * 0.05
+    rec = Recording()
+    for name, level in (("acceleration_x", 0.0), ("acceleration_y", 0.0),
+                        ("acceleration_z", -1000.0)):
+        rec.add_channel(name, t, level + rng.normal(0, 15, len(t)), "mg")
+    fig = plot_recording(rec, _pyplot=False)
+    axes = [ax for ax in fig.axes if ax.get_ylabel()]
+    assert [ax.get_ylabel() for ax in axes] == ["x in mg", "y in mg", "z in mg"]
+    assert [ax.get_legend().get_texts()[0].get_text() for ax in axes] == [
+        "Beschleunigung x", "Beschleunigung y", "Beschleunigung z"]
+    assert all(line.get_linestyle() == "-" for ax in axes for line in ax.get_lines())
+    low, high = axes[2].get_ylim()
+    assert high - low < 200  # z's wiggles fill its panel
+    save_plot(rec, tmp_path / "drei.png")
+    # shaken: all three swing over the same range, one axis and one legend
+    shaken = Recording()
+    for k, name in enumerate(("acceleration_x", "acceleration_y", "acceleration_z")):
+        shaken.add_channel(name, t, 900 * np.sin(t * 4 + k) - 300 * k, "mg")
+    fig = plot_recording(shaken, _pyplot=False)
+    assert [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()] == ["Beschleunigung in mg"]
+
+
+def test_many_values_on_a_shared_axis_are_solid_lines_not_combs():
+    """400 wiggling values with a dash-dot pattern look like a comb: solid beyond 150."""
+    rec = make_recording(seconds=200, every=0.5, names=("acceleration_x", "acceleration_y"))
+    assert rec.count("acceleration_y") > 150
+    fig = plot_recording(rec, _pyplot=False)
+    lines = fig.axes[0].get_lines()
+    assert [line.get_linestyle() for line in lines] == ["-", "-"]
+    assert lines[0].get_color() != lines[1].get_color()
+    few = make_recording(seconds=60, every=0.5, names=("acceleration_x", "acceleration_y"))
+    lines = plot_recording(few, _pyplot=False).axes[0].get_lines()
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()  # few values: dashes stay

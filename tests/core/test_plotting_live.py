@@ -51,7 +51,7 @@ def test_shows_the_whole_recording_and_the_latest_values(tmp_path):
     assert trace.value_text.get_text() == f"{rec.last('temperature'):.4g} °C".replace(".", ",")
     png = live.png()
     with Image.open(io.BytesIO(png)) as img:
-        assert img.size == (1000, 820)
+        assert img.size == (750, 560)  # fits a 1024x600 laptop's notebook
         assert np.asarray(img.convert("L")).std() > 20
     (tmp_path / "live.png").write_bytes(png)
 
@@ -288,22 +288,65 @@ def test_inline_image_is_updated_in_place_in_a_notebook():
 
     last = base64.b64decode(updates[-1]["content"]["data"]["image/png"])
     with Image.open(io.BytesIO(last)) as img:
-        assert img.size[0] == 1000 and np.asarray(img.convert("L")).std() > 20
+        assert img.size[0] == 750 and np.asarray(img.convert("L")).std() > 20
 
 
-def test_ipympl_widget_gets_frames_while_recording():
+def test_under_the_widget_backend_the_live_view_still_draws_pictures():
+    # ipympl draws only once the kernel has answered the browser, which a kernel busy
+    # recording never does: the live view sends pictures instead, which always arrive.
     importlib.import_module("ipympl")
     seen = run_in_kernel("%matplotlib widget")
     assert seen["error"] is None, seen["error"]
-    widgets = [m for m in seen["comm_open"]
-               if m["content"].get("data", {}).get("state", {}).get("_model_name") == "MPLCanvasModel"]
-    assert len(widgets) == 1
-    comm_id = widgets[0]["content"]["comm_id"]
-    frames = [m for m in seen["comm_msg"] if m["content"]["comm_id"] == comm_id and m.get("buffers")]
-    assert len(frames) >= 5  # images pushed during the blocking record() call
-    # shown once, as the widget (not a second static copy at the end of the cell)
-    assert len(seen["display_data"]) == 1
-    assert "application/vnd.jupyter.widget-view+json" in seen["display_data"][0]["content"]["data"]
+    canvases = [m for m in seen["comm_open"]
+                if m["content"].get("data", {}).get("state", {}).get("_model_name") == "MPLCanvasModel"]
+    assert canvases == []  # no widget that would stay empty (and "model not found" later)
+    pictures = [m for m in seen["display_data"] if "image/png" in m["content"]["data"]]
+    assert len(pictures) == 1
+    updates = [u for u in seen["update_display_data"] if "image/png" in u["content"]["data"]]
+    assert len(updates) >= 5  # frames while the record() call blocks the kernel
+
+
+def test_the_last_frame_says_the_recording_has_ended():
+    rec = Recording()
+    live = LivePlot(rec, ["light"], mode="agg", seconds=3)
+    feed(rec, 0, 300)
+    live.update(force=True)
+    assert live._status.get_text() == "Messung läuft: 3,0 s"
+    live.close()
+    assert live._status.get_text() == "Messung beendet: 3,0 s"
+    frames = live.frames
+    feed(rec, 300, 10)
+    assert live.update(force=True) is False and live.frames == frames  # closed: stays
+
+
+def test_vector_components_far_apart_get_one_panel_each():
+    rec = Recording()
+    live = LivePlot(rec, ["acceleration_x", "acceleration_y", "acceleration_z"], mode="agg")
+    rng = np.random.default_rng(1)
+    for i in range(10):  # too few values to judge: one shared axis for now
+        rec.add_row(i * 0.02, ["acceleration_x", "acceleration_y", "acceleration_z"],
+                    [rng.normal(0, 20), rng.normal(0, 20), rng.normal(-1000, 20)])
+    live.update(force=True)
+    assert len(live._axes) == 1
+    for i in range(10, 100):
+        rec.add_row(i * 0.02, ["acceleration_x", "acceleration_y", "acceleration_z"],
+                    [rng.normal(0, 20), rng.normal(0, 20), rng.normal(-1000, 20)])
+    live.update(force=True)
+    assert live._layout == [["acceleration_x"], ["acceleration_y"], ["acceleration_z"]]
+    assert [ax.get_ylabel() for ax in live._axes] == [
+        "x in mg", "y in mg", "z in mg"]  # short: the full names stand beside the plot
+    low, high = live._axes[0].get_ylim()
+    assert high - low < 300  # x's wiggles fill its panel
+    assert all(tr.line.get_linestyle() == "-" for tr in live._traces.values())
+    assert len(live._traces["acceleration_x"].line.get_xdata()) == 100  # nothing lost
+    # a shaken board: all three swing over the same range, one axis for all
+    shaken = Recording()
+    t = np.arange(200) * 0.02
+    for name, phase in (("acceleration_x", 0), ("acceleration_y", 1), ("acceleration_z", 2)):
+        shaken.add_channel(name, t, 900 * np.sin(t * 5 + phase) - (1000 if phase == 2 else 0), "mg")
+    other = LivePlot(shaken, None, mode="agg")
+    other.update(force=True)
+    assert len(other._axes) == 1
 
 
 # -- a desktop window on a real X server ---------------------------------------------------------
@@ -319,6 +362,7 @@ with cl.connect("sim://?seed=1&speed=5") as board:
     rec = board.record(["temperature", "light"], seconds=20, every=0.05, live=True, progress=False)
 lp = made[0]
 import matplotlib
+print(lp._status.get_text())
 print(lp.mode, matplotlib.get_backend(), lp.frames, rec.count("light"))
 """
 
@@ -338,6 +382,7 @@ def test_desktop_window_on_a_real_x_server(tmp_path):
         mode, backend, frames, rows = out.stdout.split()[-4:]
         assert mode == "window" and backend.lower() != "agg"
         assert int(frames) >= 5 and int(rows) >= 390
+        assert "Messung beendet: 20,0 s" in out.stdout  # the window's last frame
     finally:
         server.terminate()
         server.wait(5)

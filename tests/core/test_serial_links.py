@@ -112,7 +112,9 @@ def test_unplug_and_replug_of_the_device_path(tmp_path):
                 rec = board.record(["light"], seconds=6, every=0.05, progress=False)
     assert len(rec.gaps) == 1
     start, end = rec.gaps[0]
-    assert 0.8 < start < 1.4
+    # The gap starts at the last row before the cable went (the timer above started a
+    # little before the recording did).
+    assert 0.5 < start < 1.4
     after = rec["light"].times[rec["light"].times > end]
     assert len(after) > 20, "recording did not resume"
     # Resumed within 2 s of the device reappearing (gap end is when data flows again).

@@ -117,16 +117,37 @@ def test_writer_adds_a_column_when_a_new_channel_appears(tmp_path):
     assert back["b"].values.tolist() == [2.0, 4.0]
 
 
-def test_full_disk_warns_and_keeps_recording_in_memory():
+def test_full_disk_at_the_start_stops_before_recording_and_names_the_file():
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full on this system")
     with cl.connect("sim://?speed=50") as board:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            rec = board.record(["light"], seconds=5, every=0.1, save_to="/dev/full",
-                               progress=False)
-    assert rec.count("light") == 51
-    assert any("Speicher voll" in str(w.message) for w in caught)
+        with pytest.raises(cl.CalliopeError) as caught:
+            board.record(["light"], seconds=5, every=0.1, save_to="/dev/full", progress=False)
+    assert caught.value.reason == "disk_full"
+    assert "/dev/full" in str(caught.value) and "voll" in str(caught.value)
+
+
+def test_write_failure_while_recording_names_file_and_cause_and_keeps_the_data(tmp_path):
+    """A file size limit (RLIMIT_FSIZE) makes the writes fail mid-recording, as a full
+    stick would: the warning names the file and the system's reason, the data stays."""
+    path = tmp_path / "big.csv"
+    code = (
+        "import resource, signal, warnings, calliope_lib as cl\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))\n"
+        "warnings.simplefilter('always')\n"
+        "with cl.connect('sim://?speed=200') as b:\n"
+        f"    rec = b.record(['light', 'temperature'], seconds=20, every=0.05, save_to={str(path)!r},"
+        " progress=False)\n"
+        "print('VALUES', rec.count('light'), 'ERROR', rec.save_error)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "CALLIOPE_LANG": "de"})
+    assert proc.returncode == 0, proc.stderr
+    assert "VALUES 401 ERROR File too large" in proc.stdout
+    assert str(path) in proc.stderr and "File too large" in proc.stderr
+    assert "Speicher voll" not in proc.stderr  # not a guess: the real cause
+    assert 0 < cl.load(path).count("light") < 401
 
 
 def test_kill_9_while_recording_loses_at_most_the_last_second(tmp_path):

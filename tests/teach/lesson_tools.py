@@ -254,10 +254,17 @@ def own_recording(url: str, channels: tuple[str, ...], seconds: float, every: fl
                   path: Path, damaged: bool = False) -> bytes:
     """Record a kid's own file from the simulated board (as the notebook's record cell does)."""
     import calliope_lib as cl
+    from calliope_lib import lesson
 
+    # "x=acceleration_x": a column of the board's data logger export (lesson 5's walk).
+    columns = dict(c.split("=", 1) for c in channels if "=" in c)
+    names = list(columns.values()) or list(channels)
     with cl.connect(url) as board:
-        rec = board.record(list(channels), seconds=seconds, every=every, progress=False)
-    rec.save(path)
+        rec = board.record(names, seconds=seconds, every=every, progress=False)
+    if columns:
+        path.write_text(lesson.datalogger_text(rec, columns), encoding="utf-8")
+    else:
+        rec.save(path)
     data = path.read_bytes()
     if damaged:
         # One broken line, as when a kid typed into the file: loading it warns (must not reach

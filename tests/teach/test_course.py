@@ -245,7 +245,9 @@ def test_points_per_task_for_the_special_cases(round_):
 
 def test_lines_the_teacher_sees_after_grading(round_):
     lines = round_.graded[cr.L1].lines()
-    assert lines[0].startswith(f"{cr.L1}: 11 Abgaben, 10 bewertet, 1 nicht bewertbar (")
+    assert lines[0].startswith("Schutz: Sandbox (bubblewrap)")  # which protection held
+    assert lines[1].startswith(f"{cr.L1}: 11 Abgaben, 10 bewertet, 1 nicht bewertbar (")
+    assert not [line for line in lines if "Manipulation" in line]  # an honest class
     for line in [
         "  Ben Becker (ben.becker): 2 von 8 Punkten",
         "  Clara Conti (clara.conti): 0 von 8 Punkten",
@@ -302,14 +304,18 @@ def test_grading_a_lesson_nobody_handed_in(tmp_path, lessons_dir):
 # -- feedback and export --------------------------------------------------------------------
 def test_feedback_zip_has_one_page_per_graded_kid(round_):
     zipped, problems = feedback_lesson(round_.course, cr.L2)
-    assert problems == []
+    # the written answer of every graded kid still waits for hand grading: the teacher is told
+    assert {p.key for p in problems} == {"course.feedback.manual_open"}
+    assert len(problems) == 6
     names = sorted(zipfile.ZipFile(zipped).namelist())
     assert names == [f"{cr.L2}/{n}.html" for n in [
         "Becker_Ben_ben.becker", "Dahl_David_david.dahl", "Engel_Emma_emma.engel",
         "Fischer_Finn_finn.fischer", "Hahn_Hannah_hannah.hahn", "Lovelace_Ada_ada.lovelace"]]
     page = zipfile.ZipFile(zipped).read(f"{cr.L2}/Lovelace_Ada_ada.lovelace.html").decode()
     assert "quadrat" in page
-    assert "4.0 / 6.0" in page
+    assert "4 von 6 Punkten" in page and "Testzelle" in page and "Deine Antwort" in page
+    assert "Score" not in page and "Student&#39;s answer" not in page
+    assert "quadrat(-2)" not in page  # the hidden tests stay the teacher's
 
 
 def test_export_default_and_excel_de(round_, tmp_path):
@@ -325,7 +331,7 @@ def test_export_default_and_excel_de(round_, tmp_path):
     assert body["ada.lovelace"][col("Gesamt")] == "10"
     assert body["ada.lovelace"][col(f"{cr.L1}:offen")] == "1"
     assert body["clara.conti"][col(f"{cr.L2}:Summe")] == ""     # not handed in: empty, not 0
-    assert body["ida.illing"][col(f"{cr.L1}:Summe")] == ""      # corrupt: not graded
+    assert body["ida.illing"][col(f"{cr.L1}:Summe")] == "nicht bewertbar"  # corrupt
     assert body["ida.illing"][col("Gesamt")] == ""
     assert body["greta.graf"][col(f"{cr.L1}:test-aufgabe1")] == "0"
 
@@ -359,7 +365,7 @@ def test_cli_inside_the_course_and_with_course_option(round_, tmp_path):
     assert anywhere.stdout.splitlines()[0] == "ben.becker\tBecker\tBen"
     lost = _cli("course", "release", "01", cwd=tmp_path)
     assert lost.returncode == 1
-    assert lost.stderr.startswith(f"Fehler / error: Hier ist kein Kurs-Ordner: {tmp_path}.")
+    assert lost.stderr.startswith(f"Fehler: Hier ist kein Kurs-Ordner: {tmp_path}.")
     assert "--course kurs-7b" in lost.stderr
 
 

@@ -53,7 +53,7 @@ def test_wired_sensors_use_the_analog_pin_and_name_the_pads(name):
     # P0 and P3 are digital only on Calliope mini 1.x/2.x: a DIY analog sensor must not use them
     assert "P0" not in texts and "P3" not in texts
     if name != "solar":  # the solar cell powers itself
-        assert "3V" in texts
+        assert "3,3 V" in texts  # the supply pad as wiring.PAD_3V names it
     assert WIRING[name].pin == "P1"
 
 

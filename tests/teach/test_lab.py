@@ -40,6 +40,9 @@ def test_dry_run_says_what_it_would_do_and_changes_nothing(tmp_path):
     assert '"locale": "de_DE"' in text
     assert "@jupyterlab/translation-extension:plugin" in text
     assert "-m jupyterlab" in text and "--no-browser" in text
+    assert '"fetchNews": "false"' in text  # no news pop-up
+    assert "@jupyter/nbgrader" in text and "=False" in text  # no teacher tools
+    assert ("--allow-root" in text) == (os.geteuid() == 0)
     assert f"--ServerApp.root_dir={work}" in text
     assert "01-hallo-calliope.ipynb (Schülerfassung" in text
     assert not work.exists(), "a dry run must not create the work folder"
@@ -97,9 +100,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def test_teacher_launch_keeps_nbgrader():
+    from calliope_lib.cli.lab import command
+
+    kids = command(Path("/w"), Path("/s"), True, None, as_root=False)
+    teacher = command(Path("/w"), Path("/s"), True, None, teacher=True, as_root=True)
+    assert "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False" in kids
+    assert not any("jpserver_extensions" in part for part in teacher)
+    assert "--allow-root" in teacher and "--allow-root" not in kids
+
+
+def _get(url: str) -> tuple[int, str]:
+    import urllib.error
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
 @pytest.mark.slow
-def test_jupyterlab_starts_in_german(tmp_path):
-    """A real JupyterLab on the work folder: its settings API reports the German locale."""
+def test_jupyterlab_starts_in_german_without_teacher_tools(tmp_path):
+    """A real JupyterLab on the work folder: German locale, no news question, no nbgrader."""
     port = _free_port()
     token = "calliope-test"
     settings = tmp_path / "settings"
@@ -110,8 +133,7 @@ def test_jupyterlab_starts_in_german(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "calliope_lib", "lab", "--dir", str(tmp_path / "arbeit"),
          "--settings-dir", str(settings), "--no-browser", "--port", str(port), "--",
-         f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
+         f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True)
     try:
@@ -140,6 +162,22 @@ def test_jupyterlab_starts_in_german(tmp_path):
         with urllib.request.urlopen(langs, timeout=5) as response:
             packs = json.loads(response.read())
         assert "de_DE" in packs["data"], packs
+        # No "get notified about Jupyter news?" pop-up.
+        status, text = _get(f"http://127.0.0.1:{port}/lab/api/settings/"
+                            f"@jupyterlab/apputils-extension:notification?token={token}")
+        assert status == 200
+        assert json.loads(text)["schema"]["properties"]["fetchNews"]["default"] == "false"
+        # No teacher tools: nbgrader's lab extension is disabled in the page ...
+        status, page = _get(f"http://127.0.0.1:{port}/lab?token={token}")
+        assert status == 200
+        config = json.loads(page.split('id="jupyter-config-data" type="application/json">')[1]
+                            .split("</script>")[0])
+        assert "@jupyter/nbgrader" in config["disabledExtensions"]
+        # ... and its server side (the formgrader) is not there at all.
+        assert _get(f"http://127.0.0.1:{port}/formgrader?token={token}")[0] == 404
+        # Output text wraps between words.
+        status, css = _get(f"http://127.0.0.1:{port}/custom/custom.css?token={token}")
+        assert status == 200 and "word-break: normal" in css
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -150,3 +188,17 @@ def test_jupyterlab_starts_in_german(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_custom_css_rule_is_added_once_and_keeps_a_teachers_rules(tmp_path):
+    from calliope_lib.cli.lab import CSS_MARKER, ensure_custom_css
+
+    css = tmp_path / "custom" / "custom.css"
+    assert ensure_custom_css(css)
+    assert CSS_MARKER in css.read_text(encoding="utf-8")
+    assert "word-break: normal" in css.read_text(encoding="utf-8")
+    css.write_text("body { font-size: 20px; }", encoding="utf-8")  # a teacher's own rule
+    assert ensure_custom_css(css)
+    assert not ensure_custom_css(css)  # added once
+    text = css.read_text(encoding="utf-8")
+    assert text.startswith("body { font-size: 20px; }\n") and text.count(CSS_MARKER) == 1

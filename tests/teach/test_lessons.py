@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import re
 import subprocess
 from pathlib import Path
 
@@ -86,7 +87,7 @@ KIDS: dict[str, Kid] = {
         missing="aufgabe3",
         failing=frozenset({"test-aufgabe5", "test-aufgabe3"}),
         own_file=("meine_bewegung.csv", "sim://?seed=105&speed=200&motion=walk",
-                  ("acceleration_x", "acceleration_y", "acceleration_z"), 20, 0.05),
+                  ("x=acceleration_x", "y=acceleration_y", "z=acceleration_z"), 20, 0.05),
     ),
     "06-solarbank": Kid(
         wrong={"aufgabe1": "def spannung(rohwert):\n    return rohwert / 1024 * 3.3"},
@@ -140,14 +141,36 @@ def test_structure(name):
     for cell in cells.values():
         assert cell.metadata["nbgrader"]["schema_version"] == 3
     for must in ("Das lernst du heute", "Das brauchst du", "lesson.parts(", "lesson.wiring(",
-                 "lesson.board(", "lesson.my_file(", "lesson.reference(", ".plot(",
+                 "lesson.board(", "lesson.reference(", ".plot(",
                  "Was du gelernt hast", "### BEGIN HIDDEN TESTS"):
         assert must in text, f"{name}: missing {must!r}"
-    # Every test cell has visible checks before its hidden ones.
+    # A core part for 60 minutes; the extra tasks are marked, and the teachers' notes count
+    # their points right.
+    assert "Dauer: 60 Minuten für den Kern" in text
+    extra, in_extra = 0.0, False
+    for cell in nb.cells:
+        heading = next((line for line in cell.source.splitlines() if line.startswith("## ")), "")
+        if heading:
+            in_extra = heading.startswith("## ⭐ Zusatz")
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if in_extra and gid in tests:
+            extra += tests[gid]
+    assert extra > 0, f"{name}: no marked extra task"
+    notes = (LESSONS / name / "LEHRKRAFT.md").read_text(encoding="utf-8")
+    assert f"Davon {extra:g} in ⭐-Zusatzaufgaben" in notes
+    # The kid's own file: recorded over the cable, or logged on the board and loaded.
+    assert "lesson.my_file(" in text or "lesson.logged(" in text
+    # Every test cell has visible checks before its hidden ones: the honest lesson.check,
+    # which says "Richtig" only when the hidden lesson.passes agrees (test_lesson_checks.py).
     for gid in tests:
         src = cells[gid].source
         if "### BEGIN HIDDEN TESTS" in src:
-            assert "assert" in src.split("### BEGIN HIDDEN TESTS")[0], f"{gid}: no visible test"
+            visible, hidden = src.split("### BEGIN HIDDEN TESTS")
+            assert "lesson.check(" in visible, f"{gid}: no honest visible check"
+            assert "lesson.ok()" not in src, f"{gid}: an unconditional tick after hidden tests"
+            # Every hidden assert carries a message in kid words.
+            for line in hidden.split("### END HIDDEN TESTS")[0].split("assert ")[1:]:
+                assert re.search(r',\s*\\?\s*"[^"]{20,}"', line), f"{gid}: {line!r}"
     # No file shipped with the lesson can collide with a kid's own file.
     assert not [p for p in (LESSONS / name).iterdir() if p.name.startswith("meine_")
                 and not _ignored(p)], "a lesson file named meine_* would replace a kid's data"

@@ -1,4 +1,4 @@
-"""Hex building: our three files land in the MicroPython file system of every part."""
+"""Hex building: our four files land in the MicroPython file system of every part."""
 
 from __future__ import annotations
 

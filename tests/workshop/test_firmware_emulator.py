@@ -79,6 +79,7 @@ def test_every_command_is_answered(link):
     info = link.ask("info")
     assert info.startswith(f"$OK info proto=1 fw={FIRMWARE_VERSION} board=microbit-v1 "
                            "every=20 cols=light,button_a running=0 mem=")
+    assert info.endswith(" sent=0")
     read = link.ask("read light,d0,compass_heading")
     # light is 255 in QEMU; the compass is not calibrated, so its heading is nan.
     assert re.fullmatch(r"\$OK read \d+ 255,0,nan", read)
@@ -92,7 +93,8 @@ def test_start_stream_stop(link):
     rows = data_lines(link, 30)
     assert [r[0] for r in rows] == list(range(30))
     assert all(r[2] == ["255", "-736", "0"] for r in rows)
-    assert link.ask("stop") == "$OK stop"
+    # The board reports how many lines it sent in how many ms (PROTOCOL.md, stop).
+    assert re.fullmatch(r"\$OK stop sent=\d+ ms=\d+", link.ask("stop"))
     # After the answer to stop no further data line arrives.
     link.send("hello\n")
     assert link.line().startswith("$HELLO")
@@ -114,6 +116,9 @@ def test_garbage_is_answered_and_streaming_goes_on(link):
     # A 3 (Ctrl-C) inside garbage must not stop the program.
     link.send(b"ab\x03cd\n")
     assert link.ask("", "$ERR").startswith("$ERR ab?cd")
+    # ...nor a 3 at a line start when other bytes follow at once (garbage with "\n\x03").
+    link.send(b"\n\x03\xffjunk\n")
+    assert link.ask("", "$ERR").startswith("$ERR ??junk")
     after = data_lines(link, 20)
     seqs = [r[0] for r in before + after]
     assert seqs == sorted(seqs) and after[-1][0] > before[-1][0] + 10
@@ -139,6 +144,19 @@ def test_buttons_and_pins_injected_through_qtest_show_up(emu, link):  # noqa: F8
     wait_for_values(link, ["0", "1", "1", "0"])
 
 
+def test_two_ctrl_c_stop_at_once(link):
+    link.ask("cols light")
+    link.ask("start")
+    data_lines(link, 2)
+    link.send(b"\r\x03\x03")
+    deadline = time.monotonic() + 5
+    while "KeyboardInterrupt" not in link.line():
+        assert time.monotonic() < deadline
+    link.send(b"print(6*7)\r\n")
+    while link.line() != "42":
+        assert time.monotonic() < deadline
+
+
 def test_ctrl_c_at_line_start_returns_to_the_repl(link):
     link.ask("cols light")
     link.ask("start")
@@ -159,13 +177,13 @@ def test_memory_does_not_grow_while_streaming_fast(link):
     is in benchmarks/bench_emulator.py)."""
     link.ask("cols light,acceleration_x,acceleration_y,acceleration_z,button_a,p0")  # 69 bytes: sent in pieces
     link.ask("every 10")
-    first = int(link.ask("info").rsplit("mem=", 1)[1])
+    first = int(link.ask("info").split("mem=", 1)[1].split()[0])
     link.ask("start")
     frees = []
     end = time.monotonic() + 20
     while time.monotonic() < end:
         data_lines(link, 200)
-        frees.append(int(link.ask("info").rsplit("mem=", 1)[1]))
+        frees.append(int(link.ask("info").split("mem=", 1)[1].split()[0]))
     assert len(frees) >= 5
     assert min(frees) > 2500, frees      # bytes left on a 16 KB board's heap
     assert min(frees) >= first - 256, (first, frees)

@@ -69,7 +69,9 @@ def targets(room, kind="calliope-mini-1"):
 
 def test_hex_check_knows_targets_and_our_firmware(hexes):
     v1 = inspect_hex(hexes["messgeraet.hex"])
-    assert not v1.universal and v1.targets == frozenset() and v1.max_address < 0x40000
+    # Single-target and below 256 KB: an nRF51 program (Calliope mini 1.x/2.x, micro:bit V1).
+    assert not v1.universal and v1.targets == {"nrf51"} and v1.max_address < 0x40000
+    assert v1.suits("calliope-mini-1") and not v1.suits("calliope-mini-3")
     assert v1.ours and v1.firmware == FIRMWARE_VERSION
     v2 = inspect_hex(hexes["v2only.hex"])
     assert v2.targets == {"nrf52"}
@@ -172,6 +174,33 @@ def test_nrf52_hex_is_refused_for_a_calliope_1_without_touching_it(hexes, tmp_pa
         assert not r.ok and r.reason == "hex_unsuitable"
         assert "Calliope mini 3" in r.message and "Herunterladen" in r.message
         assert room.boards[0].fake.flashed == [] and room.boards[0].fake.remounts == 0
+
+
+def test_nrf51_only_hex_is_refused_for_a_calliope_3_known_from_details_txt(hexes, tmp_path):
+    """The board kind comes from the drive's DETAILS.TXT (``--drive``): no part for an nRF52,
+    so nothing is copied (it used to be reported "flashed and verified")."""
+    with FakeRoom(tmp_path, 1, rate=FAST, kind="calliope-mini-3",
+                  names=("messgeraet.hex",)) as room:
+        board = room.boards[0]
+        target = FlashTarget.from_drive(board.drive, port=board.port)
+        assert target.kind == "calliope-mini-3"  # from DETAILS.TXT's board ID 9906
+        [r] = flash(hexes["messgeraet.hex"], [target], timeouts=QUICK, find_port=room.find_port)
+        assert not r.ok and r.reason == "hex_unsuitable", r.line()
+        assert board.fake.flashed == [] and board.fake.remounts == 0
+
+
+def test_the_same_drive_named_twice_is_flashed_once(hexes, tmp_path):
+    data = hexes["messgeraet.hex"].read_bytes()
+    with FakeRoom(tmp_path, 1, rate=FAST) as room:
+        board = room.boards[0]
+        once = FlashTarget.from_drive(board.drive, port=board.port)
+        again = FlashTarget.from_drive(str(board.drive) + "/", port=board.port)  # same drive
+        results = flash(hexes["messgeraet.hex"], [once, again], timeouts=QUICK,
+                        find_port=room.find_port)
+        assert [r.ok for r in results] == [True, True], [r.line() for r in results]
+        assert results[0] is results[1]  # one flash, reported for both names
+        assert board.fake.flashed == [data] and board.fake.remounts == 1
+        assert not Path(board.drive, "FAIL.TXT").exists()
 
 
 def test_other_firmware_version_is_caught(hexes, tmp_path):

@@ -24,8 +24,10 @@ The same from Python::
 
 Modules: :mod:`.config` (the course folder), :mod:`.init`, :mod:`.students`,
 :mod:`.release`, :mod:`.student` (the student version, also used by ``calliope-mini lab``),
-:mod:`.collect`, :mod:`.grade`, :mod:`.kernel` (limits for grading
-kernels), :mod:`.feedback`, :mod:`.export`, :mod:`.names` (ids and name matching),
+:mod:`.collect`, :mod:`.grade` (sealed grading: :mod:`.sealed` runs a kid's notebook,
+:mod:`.sandbox` keeps it away from everything else, :mod:`.guard` undoes tampering inside the
+kernel, :mod:`.limits` and :mod:`.kernel` limit memory and time), :mod:`.feedback`,
+:mod:`.export`, :mod:`.names` (ids and name matching),
 :mod:`.lessons` (where lessons come from), :mod:`.texts` (German/English sentences).
 nbgrader is imported only when a function runs.
 """

@@ -4,7 +4,11 @@ Columns: ``ID``, ``Nachname``, ``Vorname``, then for every lesson one column per
 task (``01-hallo-calliope:test-aufgabe1``), the lesson's sum and how many answers still
 wait for manual grading, and at the end the total and the maximum. The first row after the
 header holds the maximum points of each column. A lesson a kid did not hand in stays empty
-(not 0), so "not handed in" and "0 points" look different.
+(not 0), so "not handed in" and "0 points" look different; a kid whose last grading failed
+reads ``nicht bewertbar`` in the lesson's sum (never a silent 0 or an older score).
+
+Names come from class lists and kids; a cell starting with ``=``, ``+``, ``-``, ``@``, tab or
+CR is written with a leading ``'`` so that Excel or LibreOffice never runs it as a formula.
 
 ``dialect="excel-de"`` writes what German Excel opens with a double click: ``;`` between
 cells, a decimal comma, and a UTF-8 byte-order mark (without it Excel shows ``MÃ¼ller``).
@@ -23,6 +27,15 @@ from calliope_lib.messages import t
 from calliope_lib.teach.course.config import Course
 
 DIALECTS = ("default", "excel-de")
+#: first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that cannot start a formula in Excel or LibreOffice: ``=HYPERLINK(...)``
+    becomes ``'=HYPERLINK(...)`` (OWASP's rule: a leading apostrophe). Numbers we write
+    ourselves are not passed through here."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _number(value: float | None, dialect: str) -> str:
@@ -37,6 +50,8 @@ def grade_table(course: Course, lessons: list[str] | None = None) -> tuple[list[
     """Header and rows (numbers as floats, ``None`` = not handed in); the first row is the max."""
     from nbgrader.api import MissingEntry
 
+    from calliope_lib.teach.course.grade import not_gradable
+
     lessons = [course.lesson(name) for name in lessons] if lessons else course.lessons()
     students = course.students()
     header = [t("course.export.id"), t("course.export.last"), t("course.export.first")]
@@ -44,6 +59,7 @@ def grade_table(course: Course, lessons: list[str] | None = None) -> tuple[list[
     rows: list[list[object]] = [[s.id, s.last_name, s.first_name] for s in students]
     totals = [0.0 for _ in students]
     any_submitted = [False for _ in students]
+    blocked = [False for _ in students]  # a lesson not gradable: no total either
     grand_max = 0.0
     with course.gradebook() as gb:
         for lesson in lessons:
@@ -62,7 +78,12 @@ def grade_table(course: Course, lessons: list[str] | None = None) -> tuple[list[
             lesson_max = float(sum(cell.max_score for _, cell in cells))
             maximum += [lesson_max, ""]
             grand_max += lesson_max
+            failed = not_gradable(course, lesson)
             for i, student in enumerate(students):
+                if student.id in failed:  # never a silent 0 or an old score
+                    rows[i] += [None] * len(cells) + [t("course.export.not_gradable"), None]
+                    blocked[i] = True
+                    continue
                 try:
                     submission = gb.find_submission(lesson, student.id)
                 except MissingEntry:
@@ -82,7 +103,7 @@ def grade_table(course: Course, lessons: list[str] | None = None) -> tuple[list[
     header += [t("course.export.total"), t("course.export.max")]
     maximum += [grand_max, ""]
     for i, row in enumerate(rows):
-        row += [totals[i] if any_submitted[i] else None, grand_max]
+        row += [totals[i] if any_submitted[i] and not blocked[i] else None, grand_max]
     return header, [maximum] + rows
 
 
@@ -101,8 +122,8 @@ def export_grades(course: Course, output: str | os.PathLike[str], dialect: str =
     with open(path, "w", newline="", encoding=encoding) as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n"
                             if dialect == "excel-de" else "\n")
-        writer.writerow(header)
+        writer.writerow([neutralise(str(h)) for h in header])
         for row in rows:
             writer.writerow([_number(v, dialect) if isinstance(v, float) or v is None
-                             else v for v in row])
+                             else neutralise(str(v)) for v in row])
     return path

@@ -60,7 +60,7 @@ try:
     from calliope_lib.teach.course.kernel import use_limited_kernel
 except ImportError as exc:
     print("calliope-lib fehlt in dieser Umgebung; Bewerten ohne Speichergrenze "
-          f"(pip install calliope-lib[lessons]): {{exc}}", file=sys.stderr)
+          f"(pip install 'calliope-lib[lessons]'): {{exc}}", file=sys.stderr)
 else:
     use_limited_kernel(c, memory_mb={memory_mb}, cpu_seconds={cpu_seconds})
 '''

@@ -38,16 +38,36 @@ from traitlets import Integer
 #: chatter would garble the progress bar; the kid's output travels over ZeroMQ anyway), exec.
 LAUNCHER = """\
 import os, sys
-mem, cpu = int(sys.argv[1]), int(sys.argv[2])
-cmd = sys.argv[3:]
+mem, cpu, group = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+cmd = sys.argv[4:]
+if group != "-":
+    # join the kid's control group before anything else runs: its limit counts every process
+    try:
+        with open(group, "w") as handle:
+            handle.write(str(os.getpid()))
+    except OSError:
+        pass
 try:
     import resource
 except ImportError:
     resource = None
+def limit(name, value):
+    # macOS raises (or ignores) RLIMIT_AS; a limit that cannot be set is skipped, not fatal
+    try:
+        resource.setrlimit(getattr(resource, name), value)
+    except (AttributeError, ValueError, OSError):
+        pass
 if resource is not None and mem > 0:
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    limit("RLIMIT_AS", (mem, mem))
 if resource is not None and cpu > 0:
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 10))
+    limit("RLIMIT_CPU", (cpu, cpu + 10))
+if sys.platform.startswith("linux"):
+    # the kernel (and the sandbox) die with the grading process that started them
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 null = os.open(os.devnull, os.O_WRONLY)
@@ -57,13 +77,15 @@ os.execv(cmd[0], cmd)
 """
 
 
-def limited_command(cmd: list[str], memory_mb: int, cpu_seconds: int) -> list[str]:
-    """``cmd`` (a kernel's argv) wrapped in the limiting launcher."""
+def limited_command(cmd: list[str], memory_mb: int, cpu_seconds: int,
+                    cgroup_procs: str = "") -> list[str]:
+    """``cmd`` (a kernel's argv) wrapped in the limiting launcher; ``cgroup_procs``: the
+    ``cgroup.procs`` file of the kid's control group (:mod:`.limits`) to join first."""
     if sys.platform == "win32":
         return list(cmd)
     # -S: no site import, the launcher needs only os/resource and starts in ~15 ms.
     return [sys.executable, "-S", "-c", LAUNCHER, str(max(0, memory_mb) * 1024 * 1024),
-            str(max(0, cpu_seconds)), *cmd]
+            str(max(0, cpu_seconds)), cgroup_procs or "-", *cmd]
 
 
 class LimitedKernelManager(AsyncKernelManager):

@@ -26,7 +26,8 @@ TEACHER_FILES = ("LEHRKRAFT.md",)
 #: Prefix of a kid's own data files (must match :data:`calliope_lib.teach.lesson.MY_PREFIX`).
 MY_PREFIX = "meine_"
 #: ``lesson.my_file("messung")`` / ``own_data_ok("messung", ...)`` / ``my_data("messung")``
-_MY_NAME_CALL = re.compile(r"""(?:my_file|my_data|my_name|own_data_ok)\(\s*["']([^"']+)["']""")
+_MY_LITERAL = re.compile(r"\b(meine_[A-Za-z0-9_-]+\.csv)\b")
+_MY_NAME_CALL = re.compile(r"""(?:my_file|my_data|my_name|own_data_ok)\(\s*\\?["']([^"'\\]+)\\?["']""")
 
 
 def package_lessons_dir() -> Path:
@@ -76,8 +77,10 @@ class LessonInfo:
 def notebook_grade_ids(nb: dict) -> set[str]:
     """The nbgrader ``grade_id``\\ s of a notebook's cells (parsed JSON)."""
     ids = set()
-    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
-        meta = cell.get("metadata", {}).get("nbgrader") if isinstance(cell, dict) else None
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    for cell in cells if isinstance(cells, list) else []:
+        meta = (cell.get("metadata") or {}) if isinstance(cell, dict) else None
+        meta = meta.get("nbgrader") if isinstance(meta, dict) else None
         if isinstance(meta, dict) and meta.get("grade_id"):
             ids.add(str(meta["grade_id"]))
     return ids
@@ -95,6 +98,7 @@ def lesson_info(folder: Path) -> LessonInfo:
         for name in _MY_NAME_CALL.findall(text):
             stem = name if name.startswith(MY_PREFIX) else MY_PREFIX + name
             info.data_names.add(stem if stem.endswith(".csv") else stem + ".csv")
+        info.data_names.update(_MY_LITERAL.findall(text))  # open('meine_zahlen.csv')
     return info
 
 

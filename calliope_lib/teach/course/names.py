@@ -8,6 +8,8 @@ and ``-``, starting with a letter or digit::
     'joerg-oezil.mueller'
     >>> fold("Ærø Straße")
     'aeroe strasse'
+    >>> make_id("Ayşe", "Yılmaz")
+    'ayse.yilmaz'
 
 Matching a path to a kid works on *tokens*: folded words of each path part. Moodle delivers
 ``Ada Lovelace_123_assignsubmission_file_/01-hallo-calliope.ipynb``, IServ a folder per kid,
@@ -23,7 +25,9 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 _SPECIAL = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe",
-            "å": "aa", "đ": "d", "ł": "l", "þ": "th", "ð": "d"}
+            "å": "aa", "đ": "d", "ł": "l", "þ": "th", "ð": "d",
+            # letters that Unicode does not decompose to a Latin base letter
+            "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "ng", "ĸ": "k", "ſ": "s", "ə": "e"}
 _ID_BAD = re.compile(r"[^a-z0-9._-]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
 #: what platforms and browsers append to a downloaded or copied notebook name

@@ -32,8 +32,8 @@ from calliope_lib.teach.course.errors import StepFailed
 if TYPE_CHECKING:  # pragma: no cover
     from traitlets.config import Config
 
-#: What a kid finds where a code solution was.
-CODE_STUB = "# DEIN CODE HIER\nraise NotImplementedError()"
+#: What a kid finds where a code solution was (the error says in German what is missing).
+CODE_STUB = '# DEIN CODE HIER\nraise NotImplementedError("Hier fehlt noch dein Code")'
 #: ... and where a written answer was.
 TEXT_STUB = "DEINE ANTWORT HIER"
 

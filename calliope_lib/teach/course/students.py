@@ -3,7 +3,8 @@
 What it reads (header names are recognised in German and English, any letter case):
 
 * separator ``;`` (German Excel, IServ) or ``,`` (Moodle) or tab: detected;
-* encoding UTF-8 (with or without BOM) or Windows-1252 (old Excel): detected;
+* encoding UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-Text") or Windows-1252
+  (old Excel): detected;
 * columns ``Vorname`` + ``Nachname`` (first/last name), or one ``Name`` column
   (``"Lovelace, Ada"`` or ``"Ada Lovelace"``), and optionally an id column
   (``ID``, ``Kennung``, ``Benutzername``, ``Account``, ``Login``...) and ``E-Mail``.
@@ -81,7 +82,15 @@ class ImportReport:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (BOM or not) first, Windows-1252 as the fallback."""
+    """Text and encoding name: UTF-16 (Excel's "Unicode-Text", with a byte-order mark or
+    recognisable by its zero bytes), UTF-8 (BOM or not), Windows-1252 as the fallback."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    sample = data[:200]
+    if len(sample) >= 4 and sample.count(b"\0") * 3 >= len(sample):
+        odd_zeros = sample[1::2].count(b"\0") > sample[0::2].count(b"\0")
+        return data.decode("utf-16-le" if odd_zeros else "utf-16-be",
+                           errors="replace"), "UTF-16"
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -108,6 +117,11 @@ def read_class_list(path: str | os.PathLike[str]) -> tuple[list[ClassMember], Im
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
+    if rows and len(rows[0]) == 1:
+        # one column only ("Name"): "Lovelace, Ada" is one name, not two cells
+        rows = [[line.strip().strip('"')] for line in text.splitlines()]
+        while rows and not rows[0][0]:
+            rows.pop(0)
     if not rows:
         raise ClassListError("empty", path=str(path))
     roles: dict[str, int] = {}
@@ -141,27 +155,35 @@ def import_students(course: Course, path: str | os.PathLike[str]) -> ImportRepor
     """Add (or update) every kid of the class list in the course's gradebook."""
     members, report = read_class_list(path)
     existing = course.student_map()
-    # A kid already in the gradebook keeps their id when imported again (same name).
-    by_name = {(fold(s.first_name), fold(s.last_name)): s.id for s in existing.values()}
+    # A kid already in the gradebook keeps their id when imported again (same name), so a
+    # second import of the same list adds nobody. Two kids of one name keep theirs in order.
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for s in sorted(existing.values(), key=lambda s: (len(s.id), s.id)):
+        by_name.setdefault((fold(s.first_name), fold(s.last_name)), []).append(s.id)
     taken = set(existing)
     planned: list[tuple[ClassMember, str]] = []
+    used: set[str] = set()
     for member in members:
         name = f"{member.first_name} {member.last_name}".strip()
+        key = (fold(member.first_name), fold(member.last_name))
         given = member.raw_id
         if given and valid_id(given):
             student_id = given
         else:
             student_id = clean_id(given) if given else ""
             if not student_id:
-                student_id = by_name.get((fold(member.first_name), fold(member.last_name)), "")
+                student_id = next((sid for sid in by_name.get(key, []) if sid not in used), "")
             if not student_id:
                 student_id = make_id(member.first_name, member.last_name) or f"kind{member.line}"
-        if student_id in {sid for _, sid in planned}:  # two kids, one id: number the second
+        if student_id in used or (student_id in taken and student_id not in by_name.get(
+                key, []) and not given):  # two kids, one id: number the second
             base, n = student_id, 2
-            while f"{base}-{n}" in taken or f"{base}-{n}" in {sid for _, sid in planned}:
+            while f"{base}-{n}" in used or (f"{base}-{n}" in taken
+                                             and f"{base}-{n}" not in by_name.get(key, [])):
                 n += 1
             student_id = f"{base}-{n}"
-        if student_id != given:
+        used.add(student_id)
+        if student_id != given and not (not given and student_id in existing):
             report.changed_ids.append((name or given, given, student_id))
         planned.append((member, student_id))
     with course.gradebook() as gb:

@@ -224,8 +224,44 @@ register({
         "en": "✗ {file}: zip file broken or encrypted ({why}). Download it again.",
     },
     "course.collect.zip_too_big": {
-        "de": "✗ {file}: ZIP-Datei entpackt größer als 2 GB, abgebrochen. Ist es die richtige?",
-        "en": "✗ {file}: zip file unpacks to more than 2 GB, stopped. Is it the right one?",
+        "de": ("✗ {file}: alle ZIP-Dateien zusammen (auch ineinander verschachtelte) entpacken "
+               "zu mehr als 2 GB; was nicht mehr passte, wurde nicht entpackt. Ist es die "
+               "richtige Datei?"),
+        "en": ("✗ {file}: all zip files together (nested ones too) unpack to more than 2 GB; "
+               "what did not fit was not unpacked. Is it the right file?"),
+    },
+    "course.collect.zip_too_deep": {
+        "de": "✗ {file}: zu viele ZIP-Dateien ineinander; nicht entpackt.",
+        "en": "✗ {file}: too many zip files inside each other; not unpacked.",
+    },
+    "course.collect.bad_member": {
+        "de": ("✗ {file}: konnte nicht entpackt werden ({why}); die übrigen Dateien schon. "
+               "Lass dir diese Datei noch einmal geben."),
+        "en": ("✗ {file}: could not be unpacked ({why}); the other files were. Ask for this "
+               "file again."),
+    },
+    "course.collect.symlink": {
+        "de": ("! {file}: Verknüpfung (Symlink) oder Sonderdatei – aus Sicherheitsgründen "
+               "nicht gelesen."),
+        "en": "! {file}: a link (symlink) or special file – not read, for safety.",
+    },
+    "course.collect.odd_name": {
+        "de": ("! {file}: ungewöhnlicher Dateiname (sehr lang oder mit Sonderzeichen); "
+               "eingesammelt, bitte kurz prüfen."),
+        "en": ("! {file}: unusual file name (very long or with special characters); "
+               "collected, please check."),
+    },
+    "course.collect.not_data": {
+        "de": ("! {file}: weder Notebook noch eigene Messdatei (meine_....csv); nicht "
+               "abgelegt, Kopie in {kept}."),
+        "en": ("! {file}: neither a notebook nor an own data file (meine_....csv); not "
+               "stored, copy in {kept}."),
+    },
+    "course.collect.other_kids_name": {
+        "de": ("! {student}: {file} liegt im Ordner dieses Kindes, trägt aber den Namen von "
+               "{other}. Ich ordne es dem Ordner zu ({student}); bitte kurz prüfen."),
+        "en": ("! {student}: {file} is in this kid's folder but carries the name of {other}. "
+               "Filed by the folder ({student}); please check."),
     },
     "course.collect.missing_input": {
         "de": "✗ {file} gibt es nicht. Prüfe den Pfad.",
@@ -264,10 +300,11 @@ register({
                "graded. Ask the kid to hand the notebook in again."),
     },
     "course.grade.failed": {
-        "de": ("✗ {student} · {lesson}: Bewerten fehlgeschlagen: {why}. Öffne "
+        "de": ("✗ {student} · {lesson}: NICHT BEWERTBAR – Bewerten fehlgeschlagen: {why}. Öffne "
                "submitted/{sid}/{lesson}/ in JupyterLab, prüfe das Notebook und bewerte "
                "dann nur dieses Kind neu: calliope-mini course grade {lesson} --student {sid}"),
-        "en": ("✗ {student} · {lesson}: grading failed: {why}. Open submitted/{sid}/{lesson}/ "
+        "en": ("✗ {student} · {lesson}: NOT GRADABLE – grading failed: {why}. Open "
+               "submitted/{sid}/{lesson}/ "
                "in JupyterLab, check the notebook, then grade only this kid again: "
                "calliope-mini course grade {lesson} --student {sid}"),
     },
@@ -307,10 +344,147 @@ register({
         "en": ("! {student} · {lesson}: test cell {task} was deleted; it was put back and "
                "graded."),
     },
+    "course.grade.protection_bwrap": {
+        "de": ("Schutz: Sandbox (bubblewrap) – jedes Kind in eigenem Arbeitsordner, ohne Netz, "
+               "ohne Zugriff auf Kurs-Ordner und Gradebook, als eigener Benutzer ohne Rechte."),
+        "en": ("Protection: sandbox (bubblewrap) – each kid in a workspace of its own, no "
+               "network, no access to the course folder or gradebook, as a user without rights."),
+    },
+    "course.grade.protection_snapshot": {
+        "de": ("Schutz: nur Arbeitsordner + Prüfen und Zurücksetzen (keine Sandbox auf diesem "
+               "Rechner) – Gradebook und Kurs-Ordner werden nach jedem Kind geprüft und "
+               "Änderungen zurückgesetzt. Stärker: unter Linux 'bubblewrap' installieren "
+               "(sudo apt install bubblewrap)."),
+        "en": ("Protection: workspace + check and roll back only (no sandbox on this computer) "
+               "– gradebook and course folders are checked after each kid and changes rolled "
+               "back. Stronger: on Linux install 'bubblewrap' (sudo apt install bubblewrap)."),
+    },
+    "course.grade.row_failed": {
+        "de": "  {student}: NICHT BEWERTBAR",
+        "en": "  {student}: NOT GRADABLE",
+    },
+    "course.grade.tampering": {
+        "de": ("! {student} · {lesson}: Manipulation erkannt vor {task}: {what}. Zurückgesetzt; "
+               "der Test lief mit den Originalen. Punkte gibt es nur für ehrlich gelöste "
+               "Aufgaben – sprich mit dem Kind."),
+        "en": ("! {student} · {lesson}: tampering detected before {task}: {what}. Restored; "
+               "the test ran with the originals. Points only for honestly solved tasks – talk "
+               "to the kid."),
+    },
+    "course.grade.guard_failed": {
+        "de": ("! {student} · {lesson}: Der Prüfschutz ließ sich im Kernel nicht einrichten; "
+               "bewertet ohne Manipulationsschutz. Prüfe die Punkte im Formgrader."),
+        "en": ("! {student} · {lesson}: the grading guard could not be set up in the kernel; "
+               "graded without tampering protection. Check the points in the formgrader."),
+    },
+    "course.grade.guard_removed": {
+        "de": ("! {student} · {lesson}: Manipulation erkannt: der Prüfschutz wurde vor {task} "
+               "aus dem Kernel entfernt. Prüfe die Punkte im Formgrader."),
+        "en": ("! {student} · {lesson}: tampering detected: the grading guard was removed "
+               "from the kernel before {task}. Check the points in the formgrader."),
+    },
+    "course.grade.kernel_died": {
+        "de": ("! {student} · {lesson}: Der Code hat Python in {task} beendet (os._exit, "
+               "Absturz oder Speichergrenze). Diese und alle folgenden Aufgaben: 0 Punkte."),
+        "en": ("! {student} · {lesson}: the code ended Python in {task} (os._exit, crash or "
+               "memory limit). This and all later tasks: 0 points."),
+    },
+    "course.grade.kernel_died_cell": {
+        "de": "Python wurde in {task} beendet ({why}); dieser Test lief nicht.",
+        "en": "Python was ended in {task} ({why}); this test did not run.",
+    },
+    "course.grade.kernel_stuck": {
+        "de": ("! {student} · {lesson}: {task} lief zu lange und ließ sich nicht unterbrechen "
+               "(Strg-C abgefangen?). Python wurde beendet; diese und alle folgenden Aufgaben: "
+               "0 Punkte."),
+        "en": ("! {student} · {lesson}: {task} ran too long and could not be interrupted "
+               "(Ctrl-C caught?). Python was ended; this and all later tasks: 0 points."),
+    },
+    "course.grade.kernel_stuck_cell": {
+        "de": "Python hing in {task} fest und wurde beendet; dieser Test lief nicht.",
+        "en": "Python was stuck in {task} and was ended; this test did not run.",
+    },
+    "course.grade.copied_cell": {
+        "de": ("! {student} · {lesson}: Die Zelle {task} kam {count}-mal vor (kopiert?). "
+               "Bewertet wurde die Original-Zelle; die Kopien zählen als normale Zellen."),
+        "en": ("! {student} · {lesson}: the cell {task} appeared {count} times (copied?). "
+               "The original cell was graded; the copies count as ordinary cells."),
+    },
+    "course.grade.memory_kid": {
+        "de": ("! {student} · {lesson}: Der Code brauchte zusammen mehr als {mb} MB Speicher; "
+               "ein Prozess wurde beendet. Aufgaben danach können 0 Punkte haben."),
+        "en": ("! {student} · {lesson}: the code needed more than {mb} MB of memory in "
+               "total; a process was ended. Tasks after that may have 0 points."),
+    },
+    "course.grade.rolled_back": {
+        "de": ("! {student} · {lesson}: Während der Bewertung wurden {count} Datei(en) im Kurs "
+               "verändert ({files}) und zurückgesetzt. Mögliche Verursacher außer diesem Kind: "
+               "{others}."),
+        "en": ("! {student} · {lesson}: while grading, {count} file(s) in the course were "
+               "changed ({files}) and rolled back. Possible culprits besides this kid: {others}."),
+    },
+    "course.grade.too_long": {
+        "de": ("✗ {student} · {lesson}: NICHT BEWERTBAR – die Bewertung dauerte länger als "
+               "{seconds} s und wurde mit allen Prozessen des Kindes beendet. Öffne das "
+               "Notebook und suche eine Endlosschleife; dann nur dieses Kind neu bewerten: "
+               "calliope-mini course grade {lesson} --student {sid}"),
+        "en": ("✗ {student} · {lesson}: NOT GRADABLE – grading took longer than {seconds} s "
+               "and was ended with all of the kid's processes. Open the notebook, look for an "
+               "endless loop, then grade only this kid again: "
+               "calliope-mini course grade {lesson} --student {sid}"),
+    },
+    "course.grade.worker_died": {
+        "de": ("✗ {student} · {lesson}: NICHT BEWERTBAR – der Bewertungsprozess dieses Kindes "
+               "brach zweimal ab ({why}). Die anderen Kinder sind nicht betroffen. Öffne "
+               "submitted/{sid}/{lesson}/ in JupyterLab und prüfe das Notebook."),
+        "en": ("✗ {student} · {lesson}: NOT GRADABLE – this kid's grading process broke off "
+               "twice ({why}). The other kids are not affected. Open submitted/{sid}/{lesson}/ "
+               "in JupyterLab and check the notebook."),
+    },
     # --- feedback / export ----------------------------------------------------------------------
     "course.feedback.done": {
         "de": "Rückmeldungen für {lesson}: {count} Kinder in {zip}.",
         "en": "Feedback for {lesson}: {count} kids in {zip}.",
+    },
+    "course.feedback.manual_open": {
+        "de": ("! {student} · {lesson}: {count} Antwort(en) noch nicht von Hand bewertet – "
+               "die Rückmeldung zeigt dort 0 Punkte. Erst im Formgrader bewerten, dann "
+               "calliope-mini course feedback {lesson} noch einmal."),
+        "en": ("! {student} · {lesson}: {count} answer(s) not graded by hand yet – the "
+               "feedback shows 0 points there. Grade them in the formgrader first, then run "
+               "calliope-mini course feedback {lesson} again."),
+    },
+    "course.feedback.failed": {
+        "de": ("✗ {student} · {lesson}: keine Rückmeldung möglich ({why}). Die anderen Kinder "
+               "bekommen ihre trotzdem."),
+        "en": ("✗ {student} · {lesson}: no feedback possible ({why}). The other kids get "
+               "theirs anyway."),
+    },
+    "course.feedback.not_gradable": {
+        "de": ("✗ {student} · {lesson}: nicht bewertbar, daher keine Rückmeldung (der Grund "
+               "steht im Bericht von course grade)."),
+        "en": ("✗ {student} · {lesson}: not gradable, so no feedback (the reason is in the "
+               "report of course grade)."),
+    },
+    "course.feedback.test_failed": {
+        "de": "✗ Test nicht bestanden: {why}",
+        "en": "✗ Test failed: {why}",
+    },
+    "course.feedback.test_failed_plain": {
+        "de": "✗ Dieser Test ist noch nicht erfüllt. Vergleiche deine Lösung mit der Aufgabe.",
+        "en": "✗ This test is not passed yet. Compare your solution with the task.",
+    },
+    "course.feedback.missing_code": {
+        "de": "✗ Hier fehlt noch dein Code.",
+        "en": "✗ Your code is still missing here.",
+    },
+    "course.feedback.too_slow": {
+        "de": "✗ Dein Code lief zu lange (Endlosschleife?) und wurde angehalten.",
+        "en": "✗ Your code ran too long (endless loop?) and was stopped.",
+    },
+    "course.feedback.error": {
+        "de": "✗ Fehler beim Test: {error}",
+        "en": "✗ Error in the test: {error}",
     },
     "course.feedback.missing": {
         "de": "! {student} · {lesson}: keine Rückmeldung erzeugt ({file}). Erst bewerten.",
@@ -331,4 +505,5 @@ register({
     "course.export.open": {"de": "offen", "en": "open"},
     "course.export.total": {"de": "Gesamt", "en": "Total"},
     "course.export.max": {"de": "Höchstpunktzahl", "en": "Maximum"},
+    "course.export.not_gradable": {"de": "nicht bewertbar", "en": "not gradable"},
 })

@@ -85,14 +85,13 @@ class Reference:
 
 REFERENCES: tuple[Reference, ...] = (
     Reference("01-hallo-calliope/beispiel_messung.csv",
-              "Lektion 1: Temperatur und Licht, 60 s; von 20 s bis 30 s eine Hand über dem Board",
+              "Lektion 1: Temperatur und Licht, 60 s, zwischendurch eine Hand über dem Board",
               "sim://?seed=11&speed=2000", ("temperature", "light"), 60, 0.5, HandOverSensor),
     Reference("02-thermistor/beispiel_thermistor.csv",
               "Lektion 2: eingebauter Sensor und NTC-Thermistor an P1, 2 Minuten im Klassenraum",
               "sim://?seed=12&speed=2000&p1=thermistor", ("temperature", "p1"), 120, 1.0),
     Reference("03-licht/beispiel_licht.csv",
-              "Lektion 3: Fotowiderstand an P1, 5 Minuten; Schatten bei 60-70 s, "
-              "Licht aus bei 187 s",
+              "Lektion 3: Fotowiderstand an P1, 5 Minuten im Klassenraum",
               "sim://?seed=13&speed=2000&p1=ldr", ("light", "p1"), 300, 1.0, LightsOut),
     Reference("04-bodenfeuchte/beispiel_sensorgarten_woche.csv",
               "Lektion 4: Nagel-Feuchtesensor an P1 in einem Beet eines Park-Sensorgartens, "

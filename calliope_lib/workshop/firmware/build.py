@@ -1,9 +1,9 @@
 """Build a flashable ``.hex`` file that holds the MicroPython runtime plus our firmware.
 
-The firmware is three small MicroPython files (:data:`BOARD_FILES`, in the folder
+The firmware is four small MicroPython files (:data:`BOARD_FILES`, in the folder
 ``on_board/`` beside this module): ``main.py`` runs at power-on and imports
-``lab_channels.py`` and ``lab_loop.py`` (split because the 16 KB boards cannot compile one big
-file). They go into the MicroPython file system inside the hex.
+``lab_channels.py``, ``lab_cmd.py`` and ``lab_loop.py`` (split because the 16 KB boards cannot
+compile one big file). They go into the MicroPython file system inside the hex.
 
 Where the runtime comes from:
 
@@ -37,7 +37,7 @@ from calliope_lib.messages import register
 from calliope_lib.protocol.version import FIRMWARE_VERSION
 
 #: The files that make up the on-board program, in the order main.py imports them.
-BOARD_FILES = ("main.py", "lab_channels.py", "lab_loop.py")
+BOARD_FILES = ("main.py", "lab_channels.py", "lab_cmd.py", "lab_loop.py")
 #: The folder (beside this module) that holds them.
 ON_BOARD = "on_board"
 
@@ -101,8 +101,34 @@ class HexBuildError(CalliopeError, ValueError):
         return f"{t('hex_build.title', lang, **self.fields)}. {t(self._detail_key, lang, **self.fields)}"
 
 
+def strip_comments(source: str) -> str:
+    r"""Python source without its comments and blank lines (the code itself unchanged).
+
+    The Calliope mini 1.x/2.x file system is only 11 KB (0x38C00-0x3B800, the editor's
+    layout): the helper modules go onto the board without their comments; ``main.py``, the
+    file a curious kid opens, keeps them.
+
+    >>> strip_comments("x = 1  # one\n\n# note\ny = '#'\n")
+    "x = 1\ny = '#'\n"
+    """
+    import io
+    import tokenize
+
+    cuts = {tok.start[0]: tok.start[1]
+            for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type == tokenize.COMMENT}
+    out = []
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        if number in cuts:
+            line = line[:cuts[number]].rstrip() + "\n"
+        if line.strip():
+            out.append(line)
+    return "".join(out)
+
+
 def board_sources(version: str = FIRMWARE_VERSION) -> dict[str, str]:
-    """The on-board files as ``{name: text}``, with ``FW = "<version>"`` written in.
+    """The on-board files as ``{name: text}``, with ``FW = "<version>"`` written in and the
+    comments of the helper modules taken out (:func:`strip_comments`).
 
     >>> board_sources()["lab_channels.py"].count('FW = "')
     1
@@ -116,7 +142,8 @@ def board_sources(version: str = FIRMWARE_VERSION) -> dict[str, str]:
     if n != 1:  # a programming error in lab_channels.py, not a user error
         raise RuntimeError("lab_channels.py lost its FW = \"...\" line")
     out["lab_channels.py"] = text
-    return out
+    return {name: text if name == "main.py" else strip_comments(text)
+            for name, text in out.items()}
 
 
 def check_hex_text(text: str, path: str = "") -> None:
@@ -144,31 +171,41 @@ def _add_to_part(hex_text: str, files: dict[str, str], part: str, path: str) -> 
     """Put ``files`` into the MicroPython file system of one single-target hex.
 
     Whatever files the part held before (the editor's own ``main.py``) are removed first.
+    The file system ends where the board's layout says
+    (:mod:`calliope_lib.workshop.firmware.layout`): for the Calliope mini 1.x/2.x at 0x3C000,
+    as the Calliope editor does, so the Bluetooth bootloader above stays untouched.
     """
     fs = require("micropython_microbit_fs", "calliope-lib[firmware]")
-    from intelhex import IntelHex
+    from dataclasses import replace
     from io import StringIO
-    from micropython_microbit_fs.filesystem import get_fs_end_address
 
-    ih = IntelHex()
-    ih.loadhex(StringIO(hex_text))
+    from micropython_microbit_fs.filesystem import add_files_to_hex, get_fs_end_address
+
+    from calliope_lib.workshop.firmware.layout import check_part, load, part_layout
+
+    ih = load(hex_text)
     try:
         info = fs.get_device_info(hex_text)
     except fs.FilesystemError as exc:
         raise HexBuildError("no_filesystem", "hex_build.no_fs.detail", path=path, part=part,
                             why=str(exc)) from exc
+    layout = part_layout(ih)
+    if layout.fs_end is not None:
+        info = replace(info, fs_end_address=layout.fs_end)
     end = get_fs_end_address(info)
-    if any(info.fs_start_address <= a < end for a in ih.addresses()):
-        for address in [a for a in ih.addresses() if info.fs_start_address <= a < end]:
-            del ih[address]
-        out = StringIO()
-        ih.write_hex_file(out)
-        hex_text = out.getvalue()
+    for address in [a for a in ih.addresses() if info.fs_start_address <= a < end]:
+        del ih[address]
     try:
-        return fs.add_files(hex_text, [fs.File.from_text(n, s) for n, s in files.items()])
+        add_files_to_hex(ih, info, {n: s.encode("utf-8") for n, s in files.items()})
     except fs.FilesystemError as exc:
         raise HexBuildError("no_filesystem", "hex_build.no_fs.detail", path=path, part=part,
                             why=str(exc)) from exc
+    problems = check_part(ih, layout)
+    if problems:  # a programming error here, never a user's: do not hand out such a hex
+        raise RuntimeError("; ".join(problems))
+    out = StringIO()
+    ih.write_hex_file(out)
+    return out.getvalue()
 
 
 def build_hex(target: str = "microbit-v1", base: str | Path | None = None,

@@ -3,7 +3,10 @@
 QEMU's ``microbit`` machine emulates the nRF51822 of the micro:bit V1 (the chip of the
 Calliope mini 1.x/2.x). It boots the micro:bit MicroPython 1.1.1 hex that
 ``calliope-mini firmware build`` makes, byte for byte as it would be flashed, and its UART
-becomes a TCP socket that :func:`calliope_lib.connect` opens like any serial port.
+becomes a TCP socket that :func:`calliope_lib.connect` opens like any serial port. Given a
+hex built on the Calliope editor's (``firmware build --base``), it boots the **Calliope mini
+1.x/2.x runtime** (module ``calliopemini``) instead; buttons and pins then sit on the
+Calliope's GPIOs (:data:`CALLIOPE_BUTTON_GPIO`).
 
 Needs ``qemu-system-arm`` (Debian/Ubuntu: ``sudo apt-get install qemu-system-arm``).
 
@@ -19,7 +22,7 @@ Example::
     ...     emu.set_pin(0, 1)                                # pin 0 high (digital)
     1.0
 
-What the emulator cannot do (QEMU 7.2, runtime 1.1.1): ``temperature()`` and ``radio.on()``
+What the emulator cannot do (QEMU 7.2, runtime 1.1.1, and the Calliope runtime alike): ``temperature()`` and ``radio.on()``
 hang the guest for ever, so never ask an emulated board for ``temperature``;
 ``read_analog()`` is always 0, the accelerometer always reads (-736, -736, 736), the light
 level 255. CPU-bound code runs at the speed of the host, not of a 16 MHz nRF51: timings
@@ -52,6 +55,26 @@ QEMU = "qemu-system-arm"
 #: micro:bit V1 GPIO numbers (nRF51 P0.x) of the buttons and of the big edge pins.
 BUTTON_GPIO = {"a": 17, "b": 26}
 PIN_GPIO = {0: 3, 1: 2, 2: 1}
+#: The same on the Calliope mini 1.x/2.x runtime (found by driving each GPIO in QEMU and
+#: reading button_a/b, d0..d2 through our firmware): button B and the pins sit elsewhere.
+CALLIOPE_BUTTON_GPIO = {"a": 17, "b": 16}
+CALLIOPE_PIN_GPIO = {0: 0, 1: 1, 2: 2}
+#: QEMU's clock for the guest (``-icount``): guest time counted in executed instructions,
+#: 8 ns each (``shift=3``), never ahead of the wall clock (``align=on``), sleeping in real
+#: time while the guest waits (``sleep=on``). Why: by default the guest's 1 MHz timers run on
+#: the host's wall clock, and a busy host that pauses QEMU for a few microseconds between
+#: the runtime reading its timer and arming a compare 32 us ahead makes that compare lie in
+#: the past; the 24-bit timer then fires only after it wraps, 2**24 us = **16.8 s** later.
+#: ``display.read_light_level()`` waits for such a compare: streaming ``light`` at 10 ms on a
+#: loaded 2-core machine showed one or two 16.8 s holes in every two-minute run (both
+#: runtimes; never without ``light``). Counted in instructions, the few instructions between
+#: reading and arming always take the same guest time: no hole in any run since (see
+#: benchmarks/bench_emulated_link.py). ``shift=auto`` does not cure it (its clock warps);
+#: ``icount=None`` gives QEMU's default. On a real board the same race needs an interrupt
+#: longer than 32 us at that exact moment: rare, **unverified** on hardware.
+DEFAULT_ICOUNT: str | None = "shift=3,align=on,sleep=on"
+#: Universal Hex board IDs of the nRF51 part (the one QEMU's ``microbit`` machine runs).
+NRF51_BOARD_IDS = (0x9900, 0x9901)
 
 register({
     "emulator_missing.title": {
@@ -138,16 +161,49 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
+def nrf51_part(hex_path: str | os.PathLike[str], folder: Path) -> Path:
+    """A single-target hex QEMU can load: the file itself, or the nRF51 part of a Universal Hex.
+
+    QEMU 7.2 crashes on a Universal Hex, so the 0x9900 part (Calliope mini 1.x/2.x, micro:bit
+    V1) is written as a plain Intel hex into ``folder``.
+    """
+    text = Path(hex_path).read_text(encoding="ascii", errors="replace")
+    import universal_hex as uh
+
+    if not uh.is_uhex(text):
+        return Path(hex_path)
+    for part in uh.separate_uhex(text):
+        if part.board_id in NRF51_BOARD_IDS:
+            out = folder / "nrf51-part.hex"
+            out.write_text(part.hex, encoding="ascii")
+            return out
+    raise EmulatorFailed(why=f"{hex_path}: kein nRF51-Teil (0x9900) / no nRF51 part")
+
+
+def runtime_of(hex_path: str | os.PathLike[str]) -> str:
+    """``"calliope"`` for the Calliope mini 1.x/2.x runtime, else ``"microbit"``."""
+    from calliope_lib.workshop.firmware.layout import is_calliope_runtime, load
+
+    return "calliope" if is_calliope_runtime(load(Path(hex_path).read_text())) else "microbit"
+
+
 class EmulatedBoard:
     """One running QEMU ``microbit`` machine. Make it with :func:`emulated_board`.
 
     ``url`` is the pyserial URL of its UART (``socket://127.0.0.1:PORT``); ``press``,
-    ``release`` and ``set_pin`` drive its GPIO inputs through QEMU's qtest socket.
+    ``release`` and ``set_pin`` drive its GPIO inputs through QEMU's qtest socket (on the
+    GPIOs of the runtime's board: ``runtime`` is ``"microbit"`` or ``"calliope"``).
     """
 
-    def __init__(self, hex_path: Path, qemu: str, start_timeout: float = 10.0) -> None:
-        self.hex_path = hex_path
+    def __init__(self, hex_path: Path, qemu: str, start_timeout: float = 10.0,
+                 icount: str | None = DEFAULT_ICOUNT) -> None:
+        self.icount = icount
         self._dir = Path(tempfile.mkdtemp(prefix="calliope-emu-"))
+        self.hex_path = nrf51_part(hex_path, self._dir)
+        self.runtime = runtime_of(self.hex_path)
+        calliope = self.runtime == "calliope"
+        self.button_gpio = CALLIOPE_BUTTON_GPIO if calliope else BUTTON_GPIO
+        self.pin_gpio = CALLIOPE_PIN_GPIO if calliope else PIN_GPIO
         self._qtest_path = self._dir / "qtest.sock"
         self._qtest: socket.socket | None = None
         self._qtest_buf = b""
@@ -175,6 +231,8 @@ class EmulatedBoard:
             "-qtest", f"unix:{self._qtest_path},server=on,wait=off",
             "-qtest-log", "/dev/null",
         ]
+        if self.icount:
+            cmd += ["-icount", self.icount]
         self._stderr = []
         self.process = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -235,15 +293,15 @@ class EmulatedBoard:
 
     def press(self, button: str) -> None:
         """Hold button ``"a"`` or ``"b"`` down (the buttons are active low)."""
-        self.set_gpio(BUTTON_GPIO[button.lower()], 0)
+        self.set_gpio(self.button_gpio[button.lower()], 0)
 
     def release(self, button: str) -> None:
         """Let button ``"a"`` or ``"b"`` go."""
-        self.set_gpio(BUTTON_GPIO[button.lower()], 1)
+        self.set_gpio(self.button_gpio[button.lower()], 1)
 
     def set_pin(self, pin: int, level: int) -> None:
         """Set edge pin 0, 1 or 2 to digital ``level`` 0 or 1 (read it as ``d0``...)."""
-        self.set_gpio(PIN_GPIO[int(pin)], level)
+        self.set_gpio(self.pin_gpio[int(pin)], level)
 
     # --- life cycle ---------------------------------------------------------------------
     def alive(self) -> bool:
@@ -290,18 +348,22 @@ class EmulatedBoard:
 
 @contextlib.contextmanager
 def emulated_board(firmware: bool = True, hex_path: str | os.PathLike[str] | None = None,
-                   qemu: str | None = None) -> Iterator[EmulatedBoard]:
+                   qemu: str | None = None,
+                   icount: str | None = DEFAULT_ICOUNT) -> Iterator[EmulatedBoard]:
     """Start an emulated board; stop it when the ``with`` block ends, even on errors.
 
     ``firmware=False`` boots the bare MicroPython runtime (for install tests);
-    ``hex_path`` boots a hex of your own (single-target micro:bit V1: a Universal Hex
-    crashes QEMU 7.2). Raises :class:`EmulatorMissing` without QEMU.
+    ``hex_path`` boots a hex of your own: single-target nRF51, or a Universal Hex (such as
+    ``calliope-mini firmware build --base <editor hex>`` makes), whose nRF51 part is taken
+    (QEMU 7.2 crashes on the whole file). With a hex built on the Calliope editor's hex the
+    board runs the **Calliope mini 1.x/2.x runtime** (module ``calliopemini``).
+    Raises :class:`EmulatorMissing` without QEMU.
     """
     exe = qemu or qemu_path()
     if not exe or not shutil.which(exe):
         raise EmulatorMissing(qemu=qemu or QEMU)
     path = Path(hex_path) if hex_path is not None else firmware_hex(firmware)
-    emu = EmulatedBoard(path, exe)
+    emu = EmulatedBoard(path, exe, icount=icount)
     try:
         yield emu
     finally:

@@ -4,7 +4,8 @@ A ``.hex`` for a Calliope mini or micro:bit is one of
 
 * a **single-target** hex: one program for one chip. An nRF51 program (Calliope mini 1.x/2.x,
   micro:bit V1) lives below 0x40000 (256 KB flash); a program with data above 0x40000 can only
-  be for an nRF52 (Calliope mini 3, micro:bit V2, 512 KB flash).
+  be for an nRF52 (Calliope mini 3, micro:bit V2, 512 KB flash). A single-target file that
+  stays below 0x40000 counts as nRF51: it is refused for a Calliope mini 3 before copying.
 * a **Universal Hex**: several programs in one file, each section opened by a record of type
   0x0A that names the DAPLink board ID it is for (0x9900/0x9901: nRF51, 0x9903..0x9906: nRF52).
   DAPLink picks its own section. The Calliope Python editor and MakeCode save such files.
@@ -190,7 +191,11 @@ def inspect_hex_bytes(raw: bytes, name: str = "<hex>") -> HexInfo:
         targets = frozenset(UNIVERSAL_IDS[i] for i in sections if i in UNIVERSAL_IDS)
         max_address = max(v[0] for v in sections.values())
     else:
-        targets = frozenset({"nrf52"}) if plain_high else frozenset()
+        # A single-target hex that stays below 256 KB is an nRF51 program: the nRF52
+        # programs (MicroPython and MakeCode for the Calliope 3 / micro:bit V2) all reach
+        # beyond 0x40000. A file with no program data at all says nothing.
+        targets = (frozenset({"nrf52"}) if plain_high
+                   else frozenset({"nrf51"}) if plain_max >= 0 else frozenset())
         max_address = plain_max
     fw, ours = _find_our_firmware(bytes(data))
     return HexInfo(path=name, size=len(raw), universal=bool(sections),

@@ -103,8 +103,23 @@ def flash(hex_path: str | os.PathLike[str], targets: Sequence[FlashTarget], *,
     name = drive_file_name(Path(hex_path).name)
     if not targets:
         return []
-    with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="flash") as pool:
-        futures = [pool.submit(flash_one, data, info, t, name=name, verify_serial=verify_serial,
-                               timeouts=timeouts, progress=progress, find_port=find_port)
-                   for t in targets]
-        return [f.result() for f in futures]
+    # The same board named twice (``--drive /media/MINI --drive /media/MINI/``, a drive
+    # found and also named) is flashed once: two copies at once onto one drive make
+    # DAPLink fail both (FAIL.TXT). Every name still gets its line, the same result.
+    first: dict[str, int] = {}
+    which = [first.setdefault(_board_key(t), i) for i, t in enumerate(targets)]
+    unique = sorted(set(which))
+    with ThreadPoolExecutor(max_workers=len(unique), thread_name_prefix="flash") as pool:
+        futures = {i: pool.submit(flash_one, data, info, targets[i], name=name,
+                                  verify_serial=verify_serial, timeouts=timeouts,
+                                  progress=progress, find_port=find_port)
+                   for i in unique}
+        done = {i: f.result() for i, f in futures.items()}
+    return [done[i] for i in which]
+
+
+def _board_key(target: FlashTarget) -> str:
+    """What names one board: its drive (the real path), else its port or serial number."""
+    if target.drive:
+        return "drive:" + os.path.normcase(os.path.realpath(target.drive))
+    return f"port:{target.port or ''}:{target.serial_number or ''}"
