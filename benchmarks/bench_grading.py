@@ -85,10 +85,17 @@ def main(argv: list[str] | None = None) -> int:
 
     env = {**os.environ, "PATH": os.pathsep.join([os.path.dirname(sys.executable),
                                                  os.environ.get("PATH", "")])}
-    started = time.monotonic()
+    import resource
+
+    def cpu() -> float:  # CPU seconds of this process and every finished descendant
+        own, kids = (resource.getrusage(resource.RUSAGE_SELF),
+                     resource.getrusage(resource.RUSAGE_CHILDREN))
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    started, cpu0 = time.monotonic(), cpu()
     proc = subprocess.run(["nbgrader", "autograde", lesson, "--force"], cwd=course.root,
                           env=env, capture_output=True, text=True)
-    t_nbgrader = time.monotonic() - started
+    t_nbgrader, c_nbgrader = time.monotonic() - started, cpu() - cpu0
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
         return 1
@@ -96,9 +103,10 @@ def main(argv: list[str] | None = None) -> int:
 
     shutil.rmtree(course.autograded_dir)
     jobs = args.jobs or default_jobs()
-    started = time.monotonic()
+    started, cpu0 = time.monotonic(), cpu()
     report = grade_lesson(course, lesson, jobs=jobs, allow_root=True, progress=False)
-    t_ours = time.monotonic() - started
+    t_ours, c_ours = time.monotonic() - started, cpu() - cpu0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     second = points(course, lesson)
     same = first == second and len(first) == args.students
     failed = len(report.failed)
@@ -112,12 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.students} submissions of `{lesson}` (1/3 perfect with own data, 1/3 partial, "
         "1/3 untouched), per-cell timeout 60 s, kernel memory limit 2048 MB.",
         "",
-        "| run | wall time (s) | per kid (s) |",
-        "|---|---:|---:|",
+        "| run | wall time (s) | per kid (s) | CPU time (s) |",
+        "|---|---:|---:|---:|",
         f"| `nbgrader autograde` (sequential, its own CLI) | {t_nbgrader:.1f} | "
-        f"{t_nbgrader / args.students:.2f} |",
-        f"| `course grade` ({jobs} worker processes) | {t_ours:.1f} | "
-        f"{t_ours / args.students:.2f} |",
+        f"{t_nbgrader / args.students:.2f} | {c_nbgrader:.1f} |",
+        f"| `course grade` ({jobs} kid processes at a time, sealed) | {t_ours:.1f} | "
+        f"{t_ours / args.students:.2f} | {c_ours:.1f} |",
+        "",
+        f"1-minute load average at the end: {load:.1f} (2 cores, shared with other work).",
         "",
         f"Ratio **{ratio:.2f}x** (target <= 0.6x). Same points for every kid in both runs: "
         f"{'yes' if same else 'NO'}; kids that failed: {failed}. "

@@ -107,8 +107,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=300_000)
     parser.add_argument("--no-append", action="store_true")
-    parser.add_argument("--before", default="HEAD",
-                        help="git revision to measure beside this tree ('' for none)")
+    parser.add_argument("--before", default="a63d44b",
+                        help="git revision to measure beside this tree (default: the commit "
+                             "before issue 14; '' for none)")
     args = parser.parse_args()
     before = args.before or None
     out = ["| format | lines/s (CPU, best of 5) | bad lines | same events as line by line |"

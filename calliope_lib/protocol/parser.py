@@ -247,7 +247,9 @@ class StreamParser:
     def _body(self, body: bytes) -> list[Event]:
         """Complete lines (without the final line end) to events."""
         if b"\r" in body:
-            body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            body = body.replace(b"\r\n", b"\n")
+            if b"\r" in body:
+                body = body.replace(b"\r", b"\n")
         try:
             lines = body.decode("utf-8").split("\n")
         except UnicodeDecodeError:

@@ -455,12 +455,12 @@ class SimulatedBoard:
 
 class _SceneWorld:
     """The simulated world as a DIY sensor on a pin feels it while a scene plays: a hand's
-    shadow, a torch, a cloud, ice water or warm fingers (everything else as the world is)."""
+    shadow, a torch, a cloud, ice water, warm fingers, a watered pot (the rest as it is)."""
 
     def __init__(self, env: Environment, played: tuple[_scenes.Scene, ...], since: float) -> None:
         self._env, self._played, self._since = env, played, since
 
-    def __getattr__(self, name: str):  # soil moisture, the clock, ...: unchanged
+    def __getattr__(self, name: str):  # the clock, the sun's height ...: unchanged
         return getattr(self._env, name)
 
     def illuminance(self, t: float) -> float:
@@ -471,3 +471,6 @@ class _SceneWorld:
 
     def room_temperature(self, t: float) -> float:
         return _scenes.temperature(self._played, self._since, self._env.room_temperature(t))
+
+    def soil_moisture(self, t: float) -> float:
+        return _scenes.moisture(self._played, self._since, self._env.soil_moisture(t))

@@ -2,8 +2,8 @@
 
 A lesson says "after 10 s hold your hand over the board for 5 s". A kid with a real board does
 it; a kid without one should see the same thing in their data. A :class:`Scene` is one such
-action: its ``kind`` (``"hand"``, ``"lampe"``, ``"eiswasser"``, ``"finger"``, ``"kippen"``,
-``"gehen"``, ``"pendel"``, ``"wolke"``), when it starts (``at``, seconds after the measurement
+action: its ``kind`` (``"hand"``, ``"lampe"``, ``"eiswasser"``, ``"finger"``, ``"giessen"``,
+``"kippen"``, ``"gehen"``, ``"pendel"``, ``"wolke"``), when it starts (``at``, seconds after the measurement
 starts) and how long it lasts.
 
 The host arms scenes with the simulator-only command ``scene`` (a real board answers it with an
@@ -33,6 +33,7 @@ KINDS = {
     "wolke": "a cloud (a sheet of paper) over the solar cell: a fifth of the sunlight",
     "eiswasser": "the thermistor in ice water: towards 0.3 °C",
     "finger": "the thermistor between warm fingers: towards 33 °C",
+    "giessen": "water poured into a pot of dry soil: moisture from 30 % up to about 75 %",
     "kippen": "the board tilted left/right and forward/back",
     "gehen": "walking with the board in a pocket",
     "pendel": "the board swinging on a 0.5 m string",
@@ -128,6 +129,21 @@ def temperature(scenes: tuple[Scene, ...], s: float, room: float) -> float:
             after = s - scene.at - scene.seconds
             value = room + (reached - room) * math.exp(-after / _COOL_BACK_S)
     return value
+
+
+#: Soil moisture (%) of the pot before and after watering, and how fast the water soaks in (s).
+_DRY, _WET, _SOAK_S = 30.0, 75.0, 4.0
+
+
+def moisture(scenes: tuple[Scene, ...], s: float, world: float) -> float:
+    """Soil moisture in %: the world's pot, or, in a watering scene, a pot of dry soil that
+    gets wet from the moment the water is poured (it soaks in within seconds)."""
+    for scene in scenes:
+        if scene.kind == "giessen":
+            if s < scene.at:
+                return _DRY
+            return _DRY + (_WET - _DRY) * (1.0 - math.exp(-(s - scene.at) / _SOAK_S))
+    return world
 
 
 def motion(scenes: tuple[Scene, ...], s: float) -> str | None:

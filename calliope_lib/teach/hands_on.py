@@ -44,6 +44,8 @@ messages.register({
                              "en": "Put the thermistor (in its plastic bag) into ice water"},
     "lesson.act.finger": {"de": "Halte den Thermistor fest zwischen zwei Fingern",
                           "en": "Hold the thermistor tight between two fingers"},
+    "lesson.act.giessen": {"de": "Gieße etwas Wasser in den Topf",
+                           "en": "Pour some water into the pot"},
     "lesson.act.kippen": {"de": "Kipp das Board langsam nach links und rechts, nach vorne und hinten",
                           "en": "Tilt the board slowly left and right, forward and back"},
     "lesson.act.gehen": {"de": "Geh mit dem Board in der Tasche durch den Raum",
@@ -80,7 +82,7 @@ def act(board: Board, *steps: Any, at: float | None = None,
     ``act(board, "hand", at=10, seconds=5)`` prints "▶ Nach 10 s: Halte die Hand über den
     Sensor (5 s lang). Drück dabei kurz Knopf A." Several steps:
     ``act(board, ("hand", 10, 5), ("lampe", 30, 5))``. Kinds: ``hand``, ``lampe``, ``wolke``,
-    ``eiswasser``, ``finger``, ``kippen``, ``gehen``, ``pendel``.
+    ``eiswasser``, ``finger``, ``giessen``, ``kippen``, ``gehen``, ``pendel``.
 
     On the simulated board the next measurement (the next ``stream`` or ``record``) plays the
     steps at exactly these times, so a kid without a board sees the hand's shadow in their own

@@ -150,3 +150,33 @@ def test_damaged_rows_of_foreign_files_are_named_not_loaded(tmp_path):
             rec = cl.load(tmp_path / name)
         assert rec.count(channel) == count
         assert len(rec.load_problems) == 1 and len(caught) == 1
+
+
+def _pieces():
+    from hypothesis import strategies as st
+
+    return st.lists(st.sampled_from([
+        "sep=\t", "sep=;", "time (Quelle1)", "Time (seconds)", "Time (milliseconds)", "zeit_s",
+        "# calliope-lib recording", "# unit a: °C", "# gap: 1 2", "a", "b,c", "1", "2.5", "",
+        "-", "nan", '"', '"x,y"', ",", ";", "\t", "\n", "\r\n", "\r", "1,2", "3;4", "ä"]),
+        max_size=40).map("".join)
+
+
+def test_any_text_loads_or_says_why():
+    """Whatever a file holds: a recording, or RecordingFileError; never another exception."""
+    from hypothesis import given, settings
+
+    from calliope_lib.recording.importers.text import decode
+    from calliope_lib.recording.reading import parse_any_text
+
+    @settings(max_examples=400, deadline=None)
+    @given(_pieces())
+    def check(text):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                parse_any_text(decode(text.encode()))
+            except cl.RecordingFileError:
+                pass
+
+    check()

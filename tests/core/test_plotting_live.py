@@ -381,7 +381,9 @@ def test_desktop_window_on_a_real_x_server(tmp_path):
         assert out.returncode == 0, out.stderr
         mode, backend, frames, rows = out.stdout.split()[-4:]
         assert mode == "window" and backend.lower() != "agg"
-        assert int(frames) >= 5 and int(rows) >= 390
+        # >= 3: frames drawn while recording, not only the first and the last (a loaded 2-core
+        # machine draws ~10 in these 4 s; 3 keeps the promise without timing flakiness)
+        assert int(frames) >= 3 and int(rows) >= 390
         assert "Messung beendet: 20,0 s" in out.stdout  # the window's last frame
     finally:
         server.terminate()

@@ -6,8 +6,9 @@ a copy of the lesson folder with the simulated board (``CALLIOPE_LESSON_BOARD=si
 fills in nothing, and does one typical thing wrong on top (a decimal comma). Checked:
 
 * the hands-on steps show in the kid's **own** saved file: the hand's shadow (lessons 1 and 3),
-  the torch (3), warm fingers and ice water (2), walking (5, measured "offline" through the
-  data logger file and ``cl.load``), a cloud and a hand on the solar cell (6); button A marks
+  the torch (3), warm fingers and ice water (2), water poured into dry soil (4), walking (5,
+  measured "offline" through the data logger file and ``cl.load``), a cloud and a hand on the
+  solar cell (6); button A marks
   where each action starts, and the plots of the kid's data are drawn;
 * the errors the kid meets carry German hints: the untouched stubs say "Hier fehlt noch dein
   Code", a name from a skipped cell says "Führe zuerst die Zellen oben aus", a decimal comma
@@ -101,6 +102,17 @@ def _lesson3(folder: Path) -> None:
     _marks_near(rec, [10, 30])
 
 
+def _lesson4(folder: Path) -> None:
+    from calliope_lib.sensors import MoistureProbe
+
+    rec = load_recording(folder / "meine_feuchte.csv")
+    probe = MoistureProbe(dry=310, wet=780)
+    dry = statistics.median(_between(rec, "p1", 0, 19, probe))
+    wet = statistics.median(_between(rec, "p1", 35, 60, probe))
+    assert wet > dry + 20, (dry, wet)
+    _marks_near(rec, [20])
+
+
 def _lesson5(folder: Path) -> None:
     path = folder / "meine_bewegung.csv"
     assert path.read_text(encoding="utf-8").startswith(lesson.LOGGER_TIME), "a logger file"
@@ -126,6 +138,7 @@ SCENES: dict[str, Callable[[Path], None]] = {
     "01-hallo-calliope": _lesson1,
     "02-thermistor": _lesson2,
     "03-licht": _lesson3,
+    "04-bodenfeuchte": _lesson4,
     "05-bewegung": _lesson5,
     "06-solarbank": _lesson6,
 }

@@ -102,6 +102,8 @@ class SealedExecute(Execute):
                  uid: int | None, token: str = "", cgroup_procs: str = "",
                  **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SealedKernelManager
+        # nothing in the kernel is needed afterwards: end it at once (and all it started)
+        kwargs.setdefault("shutdown_kernel", "immediate")
         super().__init__(*args, **kwargs)
         self._where = dict(workspace=workspace, runtime=runtime, course_root=course_root,
                            uid=uid, cgroup_procs=cgroup_procs)
