@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| `course grade` ({jobs} kid processes at a time, sealed) | {t_ours:.1f} | "
         f"{t_ours / args.students:.2f} | {c_ours:.1f} |",
         "",
-        f"1-minute load average at the end: {load:.1f} (2 cores, shared with other work).",
+        f"1-minute load average at the end: {load:.1f}. The CPU column of `course grade` misses "
+        "the kernels (ended by a kill inside the sandbox, their CPU time is not collected).",
         "",
         f"Ratio **{ratio:.2f}x** (target <= 0.6x). Same points for every kid in both runs: "
         f"{'yes' if same else 'NO'}; kids that failed: {failed}. "

@@ -27,8 +27,9 @@ answers (``tests/teach/test_lesson_checks.py``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Union
 
 from calliope_lib import messages
@@ -175,11 +176,15 @@ Criterion = Union[Number, Function]
 
 @dataclass(frozen=True)
 class Task:
-    """The criteria of one graded task: answer name -> criterion."""
+    """The criteria of one graded task: answer name -> criterion (read-only: a notebook
+    cannot change what is right by accident)."""
 
-    answers: dict[str, Criterion] = field(default_factory=dict)
+    answers: Mapping[str, Criterion] = field(default_factory=dict)
     #: pairs of answer names a kid might swap (min/max)
     swappable: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "answers", MappingProxyType(dict(self.answers)))
 
 
 # -- judging --------------------------------------------------------------------------------
@@ -231,7 +236,7 @@ def _number_verdict(name: str, value: Any, crit: Number) -> bool:
                                                                type(value).__name__)
         raise Wrong(_say("check.not_number", name=name, kind=kind))
     number = float(value)
-    if crit.whole and not (isinstance(value, int) or number != number) and not (
+    if crit.whole and not (isinstance(value, int) or math.isnan(number)) and not (
             type(value).__module__ == "numpy" and value.dtype.kind in "iu"):
         raise Wrong(_say("check.not_whole", name=name, value=value))
     if _close(number, crit.expected, crit.tolerance):

@@ -10,6 +10,8 @@ reference data (``beispiel_*.csv``) and agree with the teachers' notes (``LEHRKR
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from calliope_lib.teach.checks import Case, Function, Number, Task
@@ -25,7 +27,7 @@ def _light_values() -> tuple[Any, ...]:
 
 _SEC = "s"
 
-TASKS: dict[str, Task] = {
+_TASKS: dict[str, Task] = {
     # Lesson 1: Hallo Calliope
     "hallo-aufgabe1": Task({"anzahl": Number(121, 0, whole=True, low=1,
                                              why="Es gibt mindestens einen Wert.")}),
@@ -160,3 +162,6 @@ TASKS: dict[str, Task] = {
     "solar-aufgabe5": Task({"solarzellen": Number(
         40, 1, "", 1, 10_000, "Die Bank braucht mindestens eine Solarzelle.", whole=True)}),
 }
+
+#: task key -> criteria; read-only, like each task's answers.
+TASKS: Mapping[str, Task] = MappingProxyType(_TASKS)

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.teach.course_fixtures import classroom as cr
-
 from calliope_lib.teach.course import collect as collect_mod
 from calliope_lib.teach.course.collect import collect_submissions
 from calliope_lib.teach.course.export import export_grades
 from calliope_lib.teach.course.init import init_course
 from calliope_lib.teach.course.students import import_students
+from tests.teach.course_fixtures import classroom as cr
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_LESSONS = Path(__file__).resolve().parent / "course_fixtures" / "lessons"

@@ -14,13 +14,18 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.teach.course_fixtures import classroom as cr
-from tests.teach.test_grading_sealed import (DAEMON_TOKEN, DATA, FIXTURE_LESSONS, L,
-                                             _cli, _still_alive, hostile_notebooks)
+from tests.teach.test_grading_sealed import (
+    DATA,
+    FIXTURE_LESSONS,
+    L,
+    _cli,
+    _still_alive,
+    hostile_notebooks,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -86,8 +91,8 @@ def test_export_marks_the_kid_that_could_not_be_graded(graded):
     rows = list(csv.reader(io.StringIO((course / "noten.csv").read_text("utf-8-sig")),
                            delimiter=";"))
     header = rows[0]
-    kai = [row for row in rows if row[0] == "kai.killer"][0]
+    kai = next(row for row in rows if row[0] == "kai.killer")
     assert kai[header.index(f"{L}:Summe")] == "nicht bewertbar"
     assert kai[header.index("Gesamt")] == ""
-    ada = [row for row in rows if row[0] == "ada.ehrlich"][0]
+    ada = next(row for row in rows if row[0] == "ada.ehrlich")
     assert ada[header.index(f"{L}:Summe")] == "4"

@@ -72,7 +72,7 @@ def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Completed
             "PATH": os.pathsep.join([os.path.dirname(sys.executable),
                                      os.environ.get("PATH", "")]), **(env or {})}
     return subprocess.run(CLI + list(args), cwd=cwd, env=full, capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=600, check=False)
 
 
 def _code(source: str) -> dict:
@@ -90,7 +90,7 @@ def _insert_before(nb: dict, grade_id: str, source: str) -> dict:
 
 def hostile_notebooks(release: dict, course: Path) -> dict[str, dict]:
     """id -> the notebook that kid hands in."""
-    perfect = lambda: cr.fill(release, cr.PERFECT_90)  # noqa: E731
+    perfect = lambda: cr.fill(release, cr.PERFECT_90)
     nbs: dict[str, dict] = {"ada.ehrlich": perfect()}
     nbs["sam.schreiber"] = _insert_before(perfect(), "a1", f"""
 import os, glob, shutil
@@ -162,8 +162,8 @@ time.sleep(3)
         cell["metadata"].pop("nbgrader", None)
     nbs["mo.meta"] = meta
     doppel = perfect()
-    copy = json.loads(json.dumps([c for c in doppel["cells"] if c["metadata"].get(
-        "nbgrader", {}).get("grade_id") == "test-a1"][0]))
+    copy = json.loads(json.dumps(next(c for c in doppel["cells"] if c["metadata"].get(
+        "nbgrader", {}).get("grade_id") == "test-a1")))
     copy["source"] = "print('nur kopiert')"
     doppel["cells"].insert(1, copy)
     nbs["dana.doppel"] = doppel
@@ -284,8 +284,8 @@ def test_the_report_names_protection_and_every_kind_of_trouble(graded):
                for line in lines), out
     assert sum("lena.leer" in line and "war gelöscht" in line for line in lines) == 3, out
     honest = [line for line in lines if "ada.ehrlich" in line]
-    assert honest == ["  Ada Ehrlich (ada.ehrlich): 4 von 6 Punkten "
-                      "(1 Antwort(en) noch von Hand bewerten)"]
+    assert honest == [("  Ada Ehrlich (ada.ehrlich): 4 von 6 Punkten "
+                       "(1 Antwort(en) noch von Hand bewerten)")]
 
 
 def test_nothing_of_the_course_was_touched_and_nothing_kept_running(graded):

@@ -65,10 +65,10 @@ def kid_error_text(ename: str, evalue: str, test: bool) -> str:
 
 
 def _make_safe_class() -> type:
-    from nbconvert.preprocessors import Preprocessor
     from nbformat import NotebookNode
+    from nbgrader.preprocessors import NbGraderPreprocessor
 
-    class KidSafeOutputs(Preprocessor):
+    class KidSafeOutputs(NbGraderPreprocessor):  # (nbconvert's own are off by default)
         """Keep only plain text and raster images of the kid's outputs; errors in kid words.
 
         The hidden tests' lines are cut from the test cells (the kid sees the visible part
@@ -81,7 +81,7 @@ def _make_safe_class() -> type:
                 source = cell.get("source", "")
                 if "BEGIN HIDDEN TESTS" in source:
                     cell.source = re.sub(r"[ \t]*#+\s*BEGIN HIDDEN TESTS.*?END HIDDEN TESTS[^\n]*\n?",
-                                         "", source, flags=re.S).rstrip() + "\n"
+                                         "", source, flags=re.DOTALL).rstrip() + "\n"
                 outputs = []
                 for output in cell.get("outputs", []):
                     kind = output.get("output_type")

@@ -57,7 +57,8 @@ def bwrap_path() -> str | None:
         return None
     probe = [found, *_base_args(), "--", *_drop_to(FIRST_UID), "/bin/true"]
     try:
-        ok = subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+        ok = subprocess.run(probe, capture_output=True, timeout=20,
+                            check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         ok = False
     return found if ok else None
@@ -306,7 +307,7 @@ class Snapshot:
     @classmethod
     def take(cls, root: Path, parts: tuple[str, ...] = ("gradebook.db", "submitted", "source",
                                                          "release", "nbgrader_config.py")
-             ) -> "Snapshot":
+             ) -> Snapshot:
         keep = Path(tempfile.mkdtemp(prefix="calliope-snapshot-"))
         snap = cls(root, keep)
         for part in parts:

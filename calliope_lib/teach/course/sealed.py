@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import DeadKernelError
@@ -37,8 +37,8 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
 from calliope_lib.teach.course import guard as guard_mod
-from calliope_lib.teach.course.kernel import LimitedKernelManager
 from calliope_lib.teach.course import limits, sandbox
+from calliope_lib.teach.course.kernel import LimitedKernelManager
 
 #: seconds a guard call may take before the guard counts as removed
 GUARD_TIMEOUT = 15
@@ -105,8 +105,8 @@ class SealedExecute(Execute):
         # nothing in the kernel is needed afterwards: end it at once (and all it started)
         kwargs.setdefault("shutdown_kernel", "immediate")
         super().__init__(*args, **kwargs)
-        self._where = dict(workspace=workspace, runtime=runtime, course_root=course_root,
-                           uid=uid, cgroup_procs=cgroup_procs)
+        self._where = {"workspace": workspace, "runtime": runtime, "course_root": course_root,
+                       "uid": uid, "cgroup_procs": cgroup_procs}
         self.notes: list[tuple[str, dict[str, Any]]] = []
         self._guard_name, self._nonce = guard_mod.new_name()
         #: marks the kernel's processes (see :func:`sandbox.kill_marked`)
@@ -231,7 +231,7 @@ class ReplayExecute(NbGraderPreprocessor):
     matched by position and must have the same sources (else grading this kid fails).
     """
 
-    executed: dict[tuple[str, str], NotebookNode] = {}
+    executed: ClassVar[dict[tuple[str, str], NotebookNode]] = {}
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         key = (resources["nbgrader"]["student"], resources["nbgrader"]["notebook"])
@@ -296,7 +296,7 @@ class RestoreDeletedCells(OverwriteCells):
                 continue  # (a cell found only by its text still counts as missing)
             self.log.warning("Missing grade cell %s encountered, adding to notebook",
                              grade_cell.name)
-            source = [c for c in source_nb.source_cells if c.name == grade_cell.name][0]
+            source = next(c for c in source_nb.source_cells if c.name == grade_cell.name)
             cell = self.missing_cell_transform(source, grade_cell.max_score,
                                                is_solution=grade_cell.name in solutions)
             at = len(nb.cells)  # before the next lesson cell the kid still has, else at the end
@@ -370,7 +370,6 @@ class KeepOriginalOfCopies(NbGraderPreprocessor):
 def sanitize_chain() -> list[type]:
     """nbgrader's sanitising steps, with :class:`RestoreDeletedCells` for ``OverwriteCells``."""
     from nbgrader.converters.autograde import Autograde
-
     from nbgrader.preprocessors import DeduplicateIds
 
     default = Autograde.class_traits()["sanitize_preprocessors"].default()
