@@ -102,13 +102,14 @@ def fastest(url: str, channels: str, seconds: float) -> tuple[int | None, dict[s
 
 
 def pacing(url: str, piece: int, pause: float, tries: int = 20) -> int:
-    raw = Raw(url, piece, pause)
+    raw = Raw(url)  # set up with the safe pacing, then measure with the one under test
     raw.port.read_until(b"\n")
     names = raw.ask("channels").decode().split()[2].split(",")
     names = [n for n in names if n != "temperature"]
     raw.ask("cols " + ",".join(names))
     raw.ask("every 10")
     raw.ask("start")
+    raw.piece, raw.pause = piece, pause
     ok = 0
     for _ in range(tries):
         try:  # a lost newline: no answer at all (the next command's newline resyncs)
@@ -116,6 +117,7 @@ def pacing(url: str, piece: int, pause: float, tries: int = 20) -> int:
         except TimeoutError:
             continue
         ok += answer == ("$OK cols " + ",".join(names)).encode()
+    raw.piece, raw.pause = 8, 0.01
     raw.ask("stop")
     raw.port.close()
     return ok
@@ -125,7 +127,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=8.0, help="per period tried")
     parser.add_argument("--soak", type=float, default=120.0, help="soak length (s)")
+    parser.add_argument("--phases", default="rates,soak,pacing,install",
+                        help="comma-separated subset of rates,soak,pacing,install")
     args = parser.parse_args()
+    phases = set(args.phases.split(","))
     from calliope_lib.workshop.firmware.emulator import DEFAULT_ICOUNT, emulated_board
     from calliope_lib.workshop.firmware.install import install
 
@@ -133,21 +138,23 @@ def main() -> None:
     from tests.workshop.lossy_proxy import LossyProxy
 
     lines = ["Measured under load: 2 cores shared with 6 other jobs. "
-             f"Emulator clock `-icount {DEFAULT_ICOUNT}` unless said otherwise.", "",
-             "| runtime | channels | fastest `every`, 0 lost, >= 95 % lines | lines/s |",
-             "|---|---|---|---:|"]
+             f"Emulator clock `-icount {DEFAULT_ICOUNT}` unless said otherwise."]
+    if "rates" in phases:
+        lines += ["", "| runtime | channels | fastest `every`, 0 lost, >= 95 % lines | lines/s |",
+                  "|---|---|---|---:|"]
     hexes = _hexes()
-    for name, hex_path in hexes.items():
+    for name, hex_path in hexes.items() if "rates" in phases else ():
         for label, channels in (("6", SIX), ("6 with light", SIX_LIGHT)):
             with emulated_board(hex_path=hex_path) as emu:
                 every, r = fastest(emu.url, channels, args.seconds)
             rate = f"{1000 / every * r['share']:.1f}" if every else "-"
             lines.append(f"| {name} | {label} | {every or '> 100'} ms | {rate} |")
             print(lines[-1], flush=True)
-    lines += ["", f"Soak at 10 ms, 6 channels with light, {args.soak:.0f} s:", "",
-              "| runtime | emulator clock | lines | share of asked-for | lost | longest step |",
-              "|---|---|---:|---:|---:|---:|"]
-    for name, hex_path in hexes.items():
+    if "soak" in phases:
+        lines += ["", f"Soak at 10 ms, 6 channels with light, {args.soak:.0f} s:", "",
+                  "| runtime | emulator clock | lines | share of asked-for | lost | longest step |",
+                  "|---|---|---:|---:|---:|---:|"]
+    for name, hex_path in hexes.items() if "soak" in phases else ():
         for clock in (None, DEFAULT_ICOUNT, "shift=6,align=on,sleep=on"):
             with emulated_board(hex_path=hex_path, icount=clock) as emu:
                 raw = Raw(emu.url)
@@ -157,19 +164,22 @@ def main() -> None:
             lines.append(f"| {name} | {clock or 'wall clock (QEMU default)'} | {r['lines']} | "
                          f"{r['share'] * 100:.1f} % | {r['lost']} | {r['step']} ms |")
             print(lines[-1], flush=True)
-    lines += ["", "`cols` of every channel (14-16 names, 110-136 bytes) while streaming them "
-              "every 10 ms, 20 times: answered right at the first try:", "",
-              "| runtime | 32 B / 10 ms | 16 B / 10 ms | 16 B / 20 ms | 8 B / 10 ms |",
-              "|---|---:|---:|---:|---:|"]
-    for name, hex_path in hexes.items():
+    if "pacing" in phases:
+        lines += ["", "`cols` of every channel (14-16 names, 110-136 bytes) while streaming "
+                  "them every 10 ms, 20 times: answered right at the first try:", "",
+                  "| runtime | 32 B / 10 ms | 16 B / 10 ms | 16 B / 20 ms | 8 B / 10 ms |",
+                  "|---|---:|---:|---:|---:|"]
+    for name, hex_path in hexes.items() if "pacing" in phases else ():
         cells = []
         for piece, pause in ((32, 0.01), (16, 0.01), (16, 0.02), (8, 0.01)):
             with emulated_board(hex_path=hex_path) as emu:
                 cells.append(f"{pacing(emu.url, piece, pause)}/20")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
-    lines += ["", "`firmware install` over the raw REPL (8 B / 10 ms, every piece checked):", ""]
-    for lossy in (False, True):
+    if "install" in phases:
+        lines += ["", "`firmware install` over the raw REPL (8 B / 10 ms, every piece checked):",
+                  ""]
+    for lossy in (False, True) if "install" in phases else ():
         with emulated_board(firmware=False) as emu:
             proxy = LossyProxy(emu.url, every=257) if lossy else None
             result = install(proxy.url if proxy else emu.url)

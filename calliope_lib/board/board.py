@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from calliope_lib import messages
 from calliope_lib.board.info import BoardInfo, Sample
@@ -170,6 +170,8 @@ class Board:
             from calliope_lib import plotting  # noqa: F401
         session = Session(self._link, names, every, other_board=other_board)
         rec = session.recording
+        for prepare in self.__dict__.pop("_next_recording", ()):  # see before_next_recording
+            prepare(rec)
         writer = None
         live_plot = None
         bar = None
@@ -218,6 +220,11 @@ class Board:
                 messages.warn("no_data_yet.detail", channel=name,
                               seconds=seconds if seconds is not None else 0.0)
         return rec
+
+    def before_next_recording(self, prepare: Callable[[Recording], None]) -> None:
+        """Call ``prepare(rec)`` once, with the next :meth:`record`'s recording as it starts
+        (``lesson.act`` adds a listener that sets a worded mark as each action begins)."""
+        self.__dict__.setdefault("_next_recording", []).append(prepare)
 
     # -- closing ----------------------------------------------------------------------------
     def close(self) -> None:

@@ -35,8 +35,10 @@ DEFAULT_CHANNELS = ("temperature", "light", "sound", "acceleration_x", "accelera
 #: The nRF51 firmware's receive buffer holds about 64 bytes and the firmware empties it only
 #: between two data lines: longer commands go out in pieces of this size, this many seconds
 #: apart (PROTOCOL.md, "Link"). Measured on the emulated board streaming 16 channels every
-#: 10 ms, a 136-byte ``cols`` of all of them, 20 times: 32 B / 10 ms lost bytes almost
-#: every time, 16 B / 10 ms most times, 16 B / 20 ms once, 8 B / 10 ms never.
+#: 10 ms, a 136-byte ``cols`` of all of them, 20 times (benchmarks/bench_emulated_link.py):
+#: on QEMU's wall clock under load 32 B / 10 ms lost bytes almost every time, 16 B / 10 ms
+#: most times, 16 B / 20 ms once, 8 B / 10 ms never; on the instruction clock 32 B failed
+#: 6 of 20, 16 B and 8 B none. 8 B / 10 ms (800 bytes/s) is the margin for a busy board.
 WRITE_PIECE_BYTES = 8
 WRITE_PAUSE_S = 0.01
 #: How often a command is sent again when its answer shows lost bytes or never comes.

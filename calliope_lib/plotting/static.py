@@ -11,6 +11,8 @@ One figure, sensible at a glance:
   long recordings);
 * while the board was unplugged the line breaks (and a hatched band marks the gap);
 * few values get a marker on each value, so a kid sees where the measurements are;
+* the recording's marks (``rec.mark("Hand drüber")``) are vertical lines through every
+  panel, their text written beside the line at the top;
 * colour *and* line style differ per channel, readable on a projector and in a black and
   white print.
 
@@ -119,6 +121,7 @@ def plot_recording(
     markers: bool | None = None,
     figsize: tuple[float, float] | None = None,
     lang: str | None = None,
+    marks: bool = True,
     _pyplot: bool = True,
 ) -> "Figure":
     """Draw ``rec`` and return the matplotlib figure.
@@ -131,6 +134,8 @@ def plot_recording(
     * ``time_unit``: ``"s"``, ``"min"`` or ``"h"``; default chosen from the duration.
     * ``markers``: a marker on each value; default: when a channel has at most 60 values.
     * ``lang``: ``"de"`` or ``"en"``; default from ``CALLIOPE_LANG`` / the locale.
+    * ``marks``: draw the recording's marks (``rec.mark(...)``); ``marks=False`` leaves
+      them out.
     """
     import matplotlib
 
@@ -192,6 +197,8 @@ def plot_recording(
         bottom.set_xlabel(style.time_label(unit, lang))
         if duration > 0:
             bottom.set_xlim(0.0, duration / scale)
+        if marks and rec.marks:
+            draw_marks(axes if ax is None else [ax], rec.marks, scale)
         heading = style.title_of(rec.metadata, lang) if title is None else title
         if heading:
             if ax is None:
@@ -201,6 +208,37 @@ def plot_recording(
         if ax is None and len(axes) > 1:
             fig.align_ylabels(axes)
     return fig
+
+
+def draw_marks(axes: Sequence["Axes"], marks: Sequence[tuple[float, str]],
+               scale: float = 1.0) -> None:
+    """Each mark ``(time_s, text)`` as a vertical line through every axes, its text written
+    upwards beside the line at the top of the first axes (so it never covers a legend beside
+    the plot). ``scale``: seconds per unit of the time axis (60 for minutes).
+
+    Marks outside the time axis (set after the last value) widen it, so none is lost.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    if not axes:
+        return
+    low, high = axes[0].get_xlim()
+    last = max(when for when, _ in marks) / scale
+    if last > high:
+        for axis in axes:
+            axis.set_xlim(low, last + 0.02 * (last - low))
+    for axis in axes:
+        for when, _text in marks:
+            axis.axvline(when / scale, color=style.MARK_COLOUR, linestyle=style.MARK_LINE_STYLE,
+                         linewidth=1.4, zorder=1.5)
+    top = axes[0]
+    where = blended_transform_factory(top.transData, top.transAxes)
+    for when, text in marks:
+        if text:
+            top.text(when / scale, 0.97, f" {text}", transform=where, rotation=90, ha="right",
+                     va="top", color=style.MARK_COLOUR, fontsize=style.MARK_FONT_SIZE,
+                     clip_on=True, zorder=5,
+                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.5})
 
 
 def _ranges(rec: "Recording", names: Sequence[str]) -> dict[str, tuple[float, float]]:

@@ -46,6 +46,12 @@ FEW_POINTS = 60
 #: wiggly signal into a comb, so it is drawn solid (told apart by colour and legend).
 DASHED_UP_TO = 150
 
+#: Marks (``rec.mark("Hand drüber")``): a dark violet dash-dotted line with the text beside it,
+#: unlike every channel's colour (the Okabe–Ito reddish purple is lighter) and readable in grey.
+MARK_COLOUR = "#5E3C99"
+MARK_LINE_STYLE = "-."
+MARK_FONT_SIZE = 11
+
 #: matplotlib settings used inside ``rc_context`` only: a kid's own plots stay untouched.
 RC: dict[str, Any] = {
     "font.size": 13,

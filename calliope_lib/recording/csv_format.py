@@ -9,11 +9,18 @@ every detail. The file is a normal CSV that Excel, LibreOffice and pandas open, 
     # start: 2026-11-26T17:40:00+01:00
     # board: simulated
     # unit temperature: °C
+    # mark: 10.000 Hand drüber
     zeit_s,temperature,light
     0.000,24,131
     0.500,24,129
     # gap: 12.300 15.800
 
+* ``# mark: <time> <text>`` lines are the recording's marks (``rec.mark("Hand drüber")``):
+  the time in seconds with a decimal point, then the text to the end of the line. A saved
+  file has them on top; a file written while recording gets each one when it is set,
+  between the rows. Like every ``#`` line they are never data: pandas skips them with
+  ``comment="#"``, and readers that do not know them (older versions of this library) keep
+  them as metadata and load the table as before.
 * Values measured together share a row; a channel without a value in a row has an empty cell.
 * ``dialect="excel-de"`` writes ``;`` between cells and a decimal comma, with a UTF-8 BOM,
   which is what German Excel expects.
@@ -96,8 +103,37 @@ def gap_line(start: float, end: float) -> str:
     return f"# gap: {start:.3f} {end:.3f}"
 
 
+def mark_line(when: float, text: str) -> str:
+    """``# mark: 10.000 Hand drüber``: a mark at ``when`` (s) with its text (one line).
+
+    >>> mark_line(10, "Hand drüber")
+    '# mark: 10.000 Hand drüber'
+    """
+    return f"# mark: {when:.3f} {' '.join(text.split())}"
+
+
+def parse_mark(value: str) -> tuple[float, str] | None:
+    """The ``(time, text)`` of a mark line's value (``"10.000 Hand drüber"``); None if
+    the time is no number. A spreadsheet's decimal comma (``10,000``) is read too.
+
+    >>> parse_mark("10.000 Hand drüber"), parse_mark("10,5 Eis"), parse_mark("bald los")
+    ((10.0, 'Hand drüber'), (10.5, 'Eis'), None)
+    """
+    first, _, text = value.strip().partition(" ")
+    try:
+        when = float(first.replace(",", "."))
+    except ValueError:
+        return None
+    return (when, text.strip()) if when == when else None
+
+
+def mark_lines(rec: "Recording") -> list[str]:
+    """One ``# mark:`` line per mark of the recording, in time order."""
+    return [mark_line(when, text) for when, text in rec.marks]
+
+
 def header_lines(rec: "Recording") -> list[str]:
-    """The ``#`` lines on top of a recording file (format, metadata, units)."""
+    """The ``#`` lines on top of a recording file (format, metadata, units, marks)."""
     lines = ["# calliope-lib recording", f"# format: {FORMAT_VERSION}"]
     for key, value in rec.metadata.items():
         if key == "format":  # written above; a loaded file's own version is not repeated
@@ -108,6 +144,7 @@ def header_lines(rec: "Recording") -> list[str]:
             lines.append(f"# {key} (json): {json.dumps(value, ensure_ascii=False)}")
     for name, unit in rec.units.items():
         lines.append(f"# unit {name}: {unit}")
+    lines.extend(mark_lines(rec))
     return lines
 
 

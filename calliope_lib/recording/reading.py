@@ -31,6 +31,7 @@ from pathlib import Path
 
 from calliope_lib.errors import RecordingFileError, RecordingFileMissing
 from calliope_lib.messages import t
+from calliope_lib.recording.csv_format import parse_mark
 from calliope_lib.recording.importers import datalogger, makecode, mu
 from calliope_lib.recording.importers.report import (
     MAX_LINE_WARNINGS,
@@ -105,7 +106,8 @@ def parse_any_text(text: str, source: str = "<text>") -> Recording:
 
 
 def _parse_meta(rec: Recording, body: str) -> None:
-    """One ``#`` line (without the ``#``): metadata, a unit, a gap, a counter or a note."""
+    """One ``#`` line (without the ``#``): metadata, a unit, a gap, a mark, a counter or a
+    note."""
     key, sep, value = body.partition(": ")
     if not sep:
         key, sep, value = body.partition(":")
@@ -128,6 +130,10 @@ def _parse_meta(rec: Recording, body: str) -> None:
             pass
     elif key == "note":
         rec.notes.append(value.strip())
+    elif key == "mark":
+        mark = parse_mark(value)
+        if mark is not None:
+            rec.mark(mark[1], time=mark[0])
     elif key == "format":
         rec.metadata["format"] = value
     elif key.endswith(" (json)"):

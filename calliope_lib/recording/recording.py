@@ -91,13 +91,21 @@ register({
 
 
 class Summary(dict):
-    """Per channel ``{"count", "min", "max", "mean", "unit"}``; prints as a small table."""
+    """Per channel ``{"count", "min", "max", "mean", "unit"}``; prints as a small table.
+
+    The keys are the channels' names in code (``summary["temperature"]``); the printed table
+    shows their readable names ("Temperatur") and numbers with the decimal mark of the
+    language, like the plots (``21,5``).
+    """
 
     def _rows(self) -> list[tuple[str, ...]]:
+        from calliope_lib.messages import with_decimal_mark
+
         rows = [tuple(t(f"summary.{column}") for column in _SUMMARY_COLUMNS)]
         for name, s in self.items():
-            rows.append((name, str(s["count"]), _fmt(s["min"]), _fmt(s["max"]),
-                         _fmt(s["mean"]), s["unit"]))
+            rows.append((units.label(name), str(s["count"]),
+                         *(with_decimal_mark(_fmt(s[k])) for k in ("min", "max", "mean")),
+                         s["unit"]))
         return rows
 
     def __str__(self) -> str:
@@ -108,13 +116,8 @@ class Summary(dict):
     def _repr_html_(self) -> str:
         import html
 
-        from calliope_lib.messages import with_decimal_mark
-
         rows = self._rows()
         head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
-        # min, max, mean with the decimal comma of the plots (21,5)
-        rows[1:] = [(r[0], r[1], *(with_decimal_mark(c) for c in r[2:5]), *r[5:])
-                    for r in rows[1:]]
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows[1:]
         )
@@ -175,6 +178,11 @@ class Recording:
         self.save_error: str | None = None
         #: Called with ``(time, names, values)`` for every new row (the CSV writer, a live plot).
         self.listeners: list[Callable[[float, Sequence[str], Sequence[float], float | None], None]] = []
+        #: ``[(time_s, text), ...]`` sorted by time: what happened when ("Hand drüber"),
+        #: set with :meth:`mark`; drawn in plots and saved in the CSV.
+        self.marks: list[tuple[float, str]] = []
+        #: Called with ``(time_s, text)`` for every new mark (the CSV writer).
+        self.mark_listeners: list[Callable[[float, str], None]] = []
 
     # -- adding data ----------------------------------------------------------------------
     def add(self, channel: str, time: float, value: float) -> None:
@@ -239,6 +247,37 @@ class Recording:
     def add_gap(self, start: float, end: float) -> None:
         """Note that no data could arrive between ``start`` and ``end`` (s since start)."""
         self.gaps.append((float(start), float(end)))
+
+    def mark(self, text: str, time: float | None = None) -> float:
+        """Note what happened at ``time`` (s since start), e.g. ``rec.mark("Hand drüber")``.
+
+        Without ``time`` the mark goes at the latest value of the recording (while it
+        records: now). Plots draw each mark as a vertical line with its text; ``rec.save``
+        writes it into the CSV (a ``# mark:`` line) and ``cl.load`` reads it back.
+        Returns the mark's time.
+
+        >>> rec = Recording()
+        >>> rec.add("light", 4.0, 120.0)
+        >>> rec.mark("Hand drüber"), rec.mark("Licht an", time=1.5)
+        (4.0, 1.5)
+        >>> rec.marks
+        [(1.5, 'Licht an'), (4.0, 'Hand drüber')]
+        """
+        if time is None:
+            lasts = [column[-1] for column in self._times.values() if column]
+            time = max(lasts) if lasts else 0.0
+        when = float(time)
+        if not math.isfinite(when):
+            raise ValueError(f"mark {text!r}: time must be a number of seconds, not {time!r}")
+        # One line of text: a line break would end the "# mark:" line of the file.
+        words = " ".join(str(text).split())
+        at = len(self.marks)
+        while at and self.marks[at - 1][0] > when:  # marks stay sorted by time
+            at -= 1
+        self.marks.insert(at, (when, words))
+        for listener in self.mark_listeners:
+            listener(when, words)
+        return when
 
     # -- reading --------------------------------------------------------------------------
     @property

@@ -44,6 +44,7 @@ from calliope_lib.recording.csv_format import (
     gap_line,
     gap_lines,
     header_lines,
+    mark_line,
     table_writer,
 )
 from calliope_lib.recording.locking import lock, open_new, open_replacing
@@ -231,6 +232,7 @@ class RecordingWriter:
             self._close_quietly()
             raise write_error(self.path, exc) from exc
         rec.listeners.append(self.on_row)
+        rec.mark_listeners.append(self.add_mark)
         self._stop = threading.Event()
         self._timer = threading.Thread(target=self._flush_regularly, daemon=True,
                                        name="calliope-csv-flush")
@@ -258,6 +260,12 @@ class RecordingWriter:
         """Write a gap line at once (it matters if the process dies later)."""
         with self._lock:
             self._pending.write(gap_line(start, end) + "\n")
+        self.flush()
+
+    def add_mark(self, when: float, text: str) -> None:
+        """Write a ``# mark:`` line at once (a :attr:`Recording.mark_listeners` callback)."""
+        with self._lock:
+            self._pending.write(mark_line(when, text) + "\n")
         self.flush()
 
     def add_note(self, text: str) -> None:
@@ -362,6 +370,8 @@ class RecordingWriter:
         """Write the footer (counters, notes), sync to disk, close. Safe to call twice."""
         if self.on_row in self.rec.listeners:
             self.rec.listeners.remove(self.on_row)
+        if self.add_mark in self.rec.mark_listeners:
+            self.rec.mark_listeners.remove(self.add_mark)
         self._stop.set()
         if self._timer is not threading.current_thread():
             self._timer.join(timeout=2)

@@ -3,10 +3,12 @@
 A lesson says "after 10 s hold your hand over the sensor for 5 s". :func:`act` prints that
 (from the same numbers the simulated board uses, so text and data cannot disagree) and, on the
 simulated board, arms the matching scene (:mod:`calliope_lib.simulator.scenes`): the next
-measurement shows the hand's shadow in the kid's own data. On a real board the kid does it and
-presses button A; the simulated board presses A too. :func:`marks` finds those presses in a
-recording (the ``button_a`` channel, saved in the CSV like any other), and
-:func:`calliope_lib.teach.lesson.plot` draws them.
+measurement shows the hand's shadow in the kid's own data. The next recording gets a worded
+mark as each action starts (``rec.marks``: ``(10.0, "Hand drüber")``, :func:`mark_actions`),
+drawn in every plot and saved in the CSV. On a real board the kid also presses button A; the
+simulated board presses A too. :func:`marks` finds those presses in a recording (the
+``button_a`` channel, saved in the CSV like any other), and
+:func:`calliope_lib.teach.lesson.plot` draws the ones no worded mark names.
 
 Some measurements cannot run over the cable (walking with the board in a pocket). The board
 logs them itself (MakeCode's data logger, ``MY_DATA.HTM``), the kid downloads the CSV, and
@@ -67,6 +69,16 @@ messages.register({
         "en": "Your real Calliope mini is measuring: now it's your turn!",
     },
     "lesson.mark": {"de": "Knopf A", "en": "button A"},
+    # The mark each action leaves in the recording (short: it stands beside a line in a plot).
+    "lesson.mark.hand": {"de": "Hand drüber", "en": "hand over it"},
+    "lesson.mark.lampe": {"de": "Taschenlampe", "en": "torch"},
+    "lesson.mark.wolke": {"de": "Wolke", "en": "cloud"},
+    "lesson.mark.eiswasser": {"de": "Eiswasser", "en": "ice water"},
+    "lesson.mark.finger": {"de": "Warme Finger", "en": "warm fingers"},
+    "lesson.mark.giessen": {"de": "Gießen", "en": "watering"},
+    "lesson.mark.kippen": {"de": "Kippen", "en": "tilting"},
+    "lesson.mark.gehen": {"de": "Gehen", "en": "walking"},
+    "lesson.mark.pendel": {"de": "Pendel", "en": "pendulum"},
 })
 
 
@@ -86,7 +98,11 @@ def act(board: Board, *steps: Any, at: float | None = None,
 
     On the simulated board the next measurement (the next ``stream`` or ``record``) plays the
     steps at exactly these times, so a kid without a board sees the hand's shadow in their own
-    data; on a real board the kid does it, and presses button A for a mark. Returns the steps.
+    data; on a real board the kid does it, and presses button A for a mark. Either way the
+    next recording gets a worded mark at each announced start (``(10.0, "Hand drüber")`` in
+    ``rec.marks``: plots, CSV); a press of A more than a second and a half away from it (a kid
+    who acted late) is drawn as a mark of its own by :func:`calliope_lib.teach.lesson.plot`.
+    Returns the steps.
     """
     plan: list[tuple[str, float, float]] = []
     if steps and isinstance(steps[0], str):  # act(board, "hand", 10, 5) or at=, seconds=
@@ -103,6 +119,11 @@ def act(board: Board, *steps: Any, at: float | None = None,
         when = (messages.t("lesson.act.at", at=_number(start)) if start > 0
                 else messages.t("lesson.act.start"))
         _say("lesson.act.step", when=when, what=what, seconds=_number(length))
+    # The next recording gets a worded mark ("Hand drüber") as each action starts: in the
+    # plot, the CSV and cl.load, besides the press of button A.
+    prepare = getattr(board, "before_next_recording", None)
+    if prepare is not None:
+        prepare(mark_actions(plan))
     # The simulated board's state machine hangs on its port (``board.transport.simulator``);
     # a real board has none, and its kid acts instead.
     simulator = getattr(getattr(board, "transport", None), "simulator", None)
@@ -112,6 +133,42 @@ def act(board: Board, *steps: Any, at: float | None = None,
     else:
         _say("lesson.act.real")
     return plan
+
+
+def mark_word(kind: str) -> str:
+    """The short word a kind of action leaves as a mark: ``"hand"`` -> ``"Hand drüber"``."""
+    key = f"lesson.mark.{kind}"
+    return messages.t(key) if messages.has(key) else kind
+
+
+def mark_actions(plan: list[tuple[str, float, float]]) -> Any:
+    """What :func:`act` hands to the board for its next recording: a ``prepare(rec)`` that
+    sets a mark with each action's word (:func:`mark_word`) at its start, as soon as the
+    recording has reached that time (so a file written while recording gets it then).
+
+    >>> import calliope_lib as cl
+    >>> rec = cl.Recording()
+    >>> mark_actions([("hand", 2.0, 5.0)])(rec)
+    >>> for t in range(5):
+    ...     rec.add("light", float(t), 100.0)
+    >>> rec.marks
+    [(2.0, 'Hand drüber')]
+    """
+    due = sorted((start, mark_word(kind)) for kind, start, _length in plan)
+
+    def prepare(rec: Recording) -> None:
+        waiting = list(due)
+
+        def on_row(when: float, *_row: Any) -> None:
+            # (It stays in the list when done: removing it while the recording walks
+            # through its listeners would skip the next one.)
+            while waiting and when >= waiting[0][0]:
+                start, word = waiting.pop(0)
+                rec.mark(word, time=start)
+
+        rec.listeners.append(on_row)
+
+    return prepare
 
 
 def _number(value: float) -> str:
@@ -210,7 +267,10 @@ def logged(board: Board, name: str, columns: dict[str, str], seconds: float,
     target = Path(my_file(name))  # a temporary folder while grading
     target.write_text(datalogger_text(rec, columns), encoding="utf-8")
     _say("lesson.logged_sim", seconds=seconds, name=target.name)
-    return _with_units(load_recording(target), columns)
+    loaded = _with_units(load_recording(target), columns)
+    for when, text in rec.marks:  # the logger's file has no marks: "Gehen" stays in the plot
+        loaded.mark(text, time=when)
+    return loaded
 
 
 def _with_units(rec: Recording, columns: dict[str, str]) -> Recording:

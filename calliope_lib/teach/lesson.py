@@ -440,7 +440,11 @@ def plot(rec: "Recording | None", channels: Sequence[str] | str | None = None, *
         return fig
     if title:
         fig.axes[0].set_title(title)
-    pressed = marks(rec)
+    # Presses of button A that a worded mark already names (lesson.act sets "Hand drüber" when
+    # the action starts; the simulated board presses A at the same moment) are not drawn twice.
+    worded = [when for when, _ in rec.marks]
+    pressed = [when for when in marks(rec)
+               if not any(abs(when - w) <= PRESS_NEAR_MARK_S for w in worded)]
     for ax in fig.axes:
         _min_span(ax)
         _german_labels(ax)
@@ -462,6 +466,9 @@ def plot(rec: "Recording | None", channels: Sequence[str] | str | None = None, *
                 break  # the threshold belongs to the first channel only
     return fig
 
+
+#: A press of button A this close (s) to a worded mark belongs to it (drawn once).
+PRESS_NEAR_MARK_S = 1.5
 
 #: What a kid reads for the channels the lessons make themselves (``rec.convert(...,
 #: name="lux")``): the name in code and in the CSV stays short and stable, the plot's legend

@@ -25,6 +25,15 @@ def _light_values() -> tuple[Any, ...]:
     return ([float(v) for v in rec["light"].values],)
 
 
+def _garden_moisture() -> tuple[Any, ...]:
+    """Lesson 7: the moisture values of ``boden-2`` in the garden export (in the lesson's
+    folder)."""
+    from calliope_lib.recording.files import load_recording
+
+    rec = load_recording("beispiel_sensorgarten_export.json")
+    return ([float(v) for v in rec["boden-2.moisture"].values],)
+
+
 _SEC = "s"
 
 _TASKS: dict[str, Task] = {
@@ -161,6 +170,29 @@ _TASKS: dict[str, Task] = {
         "und kleiner als 5000 mWh.")}),
     "solar-aufgabe5": Task({"solarzellen": Number(
         40, 1, "", 1, 10_000, "Die Bank braucht mindestens eine Solarzelle.", whole=True)}),
+    # Lesson 7: Sensorgarten (numbers of beispiel_sensorgarten_export.json, beispiel_topf.csv)
+    "garten-aufgabe1": Task({"anzahl_geraete": Number(
+        4, 0, "", 1, 100, "Im Garten sendet mindestens ein Gerät.", whole=True)}),
+    "garten-aufgabe2": Task({
+        "mittelwert": Function((
+            Case(([40, 50, 60],), 50, 1e-9, shown=True,
+                 why="Der Mittelwert von 40, 50 und 60 ist 50."),
+            Case(([33.5],), 33.5, 1e-9, shown=True,
+                 why="Der Mittelwert einer Zahl ist die Zahl selbst."),
+            Case(([10, 20, 30, 41],), 25.25, 1e-9),
+            Case(_garden_moisture, 47.6718, 1e-3),
+        )),
+        "mittel_boden2": Number(47.6718, 0.01, "%", 0, 100,
+                                "Die Feuchte liegt zwischen 0 und 100 Prozent."),
+    }),
+    "garten-aufgabe3": Task({"unter_30_ab": Number(
+        30.9997, 0.02, "h", 0, 72, "Die Daten gehen über 72 Stunden: Gefragt ist eine Zeit "
+        "zwischen 0 und 72 Stunden.")}),
+    "garten-aufgabe4": Task({"unterschied": Number(
+        35.879, 0.05, "%", -100, 100, "Zwei Feuchte-Werte in Prozent liegen höchstens 100 "
+        "Prozentpunkte auseinander.")}),
+    "garten-aufgabe5": Task({"trockene_stunden": Number(
+        29, 0, "", 0, 72, "Beet 1 hat 72 Messwerte, einen pro Stunde.", whole=True)}),
 }
 
 #: task key -> criteria; read-only, like each task's answers.

@@ -198,6 +198,16 @@ SEEN: dict[str, list[tuple[str, str]]] = {
         ("aufgabe5", "solarzellen = 15000 / 382.0"),
         ("aufgabe5", "solarzellen = 39.3"),
     ],
+    "07-sensorgarten": [
+        ("aufgabe1", "anzahl_geraete = 8"),         # counted the channels, not the devices
+        ("aufgabe2", "def mittelwert(werte):\n    return sum(werte)"),   # forgot to divide
+        ("aufgabe2", "def mittelwert(werte):\n    return sum(werte) / (len(werte) - 1)"),
+        ("aufgabe2", "mittel_boden2 = 0.4767"),     # a fraction, not percent
+        ("aufgabe3", "unter_30_ab = 1.29"),         # days, not hours
+        ("aufgabe3", "unter_30_ab = 111599"),       # seconds, not hours
+        ("aufgabe4", "unterschied = -35.88"),       # Beet minus Topf
+        ("aufgabe5", "trockene_stunden = 43"),      # counted the wet hours
+    ],
 }
 
 

@@ -134,6 +134,18 @@ def _lesson6(folder: Path) -> None:
     _marks_near(rec, [15, 40])
 
 
+def _lesson7(folder: Path) -> None:
+    from calliope_lib.sensors import MoistureProbe
+
+    # The kid's pot (simulated: just watered) is wetter than the garden's beds, and the
+    # garden export beside it was read with all four devices.
+    rec = load_recording(folder / "meine_topf.csv")
+    pot = _between(rec, "p1", 0, 60, MoistureProbe(dry=310, wet=780))
+    assert len(pot) >= 55 and statistics.median(pot) > 60, pot
+    garden = load_recording(folder / "beispiel_sensorgarten_export.json")
+    assert garden.metadata["devices"] == ["boden-1", "boden-2", "boden-3", "bank-1"]
+
+
 SCENES: dict[str, Callable[[Path], None]] = {
     "01-hallo-calliope": _lesson1,
     "02-thermistor": _lesson2,
@@ -141,6 +153,7 @@ SCENES: dict[str, Callable[[Path], None]] = {
     "04-bodenfeuchte": _lesson4,
     "05-bewegung": _lesson5,
     "06-solarbank": _lesson6,
+    "07-sensorgarten": _lesson7,
 }
 #: A cell a sloppy kid adds: a decimal comma makes a tuple, the next line fails.
 DECIMAL_COMMA = "volt = 512 / 1023 * 3,3\nvolt + 1"

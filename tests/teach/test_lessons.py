@@ -10,7 +10,7 @@ For every lesson in ``lessons/``:
   test cell scoring all or nothing as planned, with no stderr in any test cell, and the kid's
   own ``meine_*.csv`` survives grading byte for byte.
 
-One course (all six assignments) is generated once per module. Timings are printed
+One course (every lesson an assignment) is generated once per module. Timings are printed
 (``pytest -s``); ``python -m benchmarks.bench_lessons`` records them in ``benchmarks/RESULTS.md``.
 """
 
@@ -94,6 +94,13 @@ KIDS: dict[str, Kid] = {
         missing="aufgabe5",
         failing=frozenset({"test-aufgabe1", "test-aufgabe5"}),
         own_file=("meine_solar.csv", "sim://?seed=106&speed=200&p1=solar", ("p1",), 60, 1),
+    ),
+    "07-sensorgarten": Kid(
+        # Counts the channels (8), not the devices (4).
+        wrong={"aufgabe1": "geraete = list(garten.channels)\nanzahl_geraete = len(geraete)"},
+        missing="aufgabe5",
+        failing=frozenset({"test-aufgabe1", "test-aufgabe5"}),
+        own_file=("meine_topf.csv", "sim://?seed=107&speed=200&p1=moisture", ("p1",), 60, 1),
     ),
 }
 

@@ -42,7 +42,7 @@ def _sheets():
 
 def test_six_lessons_have_sources():
     numbers = [ws.number for ws in _sheets()]
-    assert numbers == [1, 2, 3, 4, 5, 6]
+    assert numbers == [1, 2, 3, 4, 5, 6, 7]
     stems = [p.stem for p in W.find_sources(SOURCES)]
     lessons = ROOT / "calliope_lib" / "teach" / "lessons"
     if lessons.is_dir():  # same names as the lesson folders, so people find the pair
@@ -50,7 +50,7 @@ def test_six_lessons_have_sources():
             assert (lessons / stem).is_dir(), stem
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7])
 def test_pdf_is_a4_within_budget_with_fonts_embedded(built, number):
     out, results = built
     result = results[number]
@@ -67,7 +67,7 @@ def test_pdf_is_a4_within_budget_with_fonts_embedded(built, number):
             assert "/FontFile2" in descendant["/FontDescriptor"].get_object()  # embedded TTF
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7])
 def test_pdf_has_all_sections(built, number):
     out, results = built
     ws = next(ws for ws in _sheets() if ws.number == number)
@@ -103,7 +103,7 @@ def _path_ops(page) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7])
 def test_pdf_contains_its_wiring_diagram(built, number):
     """The diagram is vector art: its labels are glyph outlines drawn with Bézier curves.
 
@@ -123,7 +123,7 @@ def test_pdf_contains_its_wiring_diagram(built, number):
             assert curves < 60, (index, curves)
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7])
 def test_no_block_is_cut_and_all_stay_inside_margins(built, number):
     out, results = built
     result = results[number]

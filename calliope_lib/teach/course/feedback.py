@@ -167,9 +167,10 @@ def feedback_lesson(course: Course, lesson: str) -> tuple[Path, list[Problem]]:
         if result.get("success"):
             made.append(student_id)
         else:
-            lines = (result.get("error") or result.get("log") or "?").strip().splitlines()
+            from calliope_lib.teach.course.grade import _failure
+
             problems.append(Problem("course.feedback.failed", student.label, lesson,
-                                    {"why": lines[-1][:300] if lines else "?"}))
+                                    {"why": _failure(result)}))
     for student_id in sorted(failed):
         student = known.get(student_id, Student(student_id))
         problems.append(Problem("course.feedback.not_gradable", student.label, lesson))

@@ -94,13 +94,16 @@ class GradeReport:
     jobs: int
     seconds: float
     protection: str = "snapshot"   #: ``bwrap`` or ``snapshot`` (:mod:`.sandbox`)
+    memory: str = "process"        #: ``cgroup1``/``cgroup2`` (per kid) or ``process``
 
     @property
     def failed(self) -> list[StudentResult]:
         return [r for r in self.results if not r.ok]
 
     def lines(self, lang: str | None = None) -> list[str]:
-        out = [t(f"course.grade.protection_{self.protection}", lang),
+        memory = "kid" if self.memory.startswith("cgroup") else "process"
+        out = [t(f"course.grade.protection_{self.protection}", lang) + " "
+               + t(f"course.grade.memory_mode_{memory}", lang),
                t("course.grade.summary", lang, lesson=self.lesson, count=len(self.results),
                  ok=len(self.results) - len(self.failed), failed=len(self.failed),
                  seconds=self.seconds, jobs=self.jobs)]
@@ -628,4 +631,5 @@ def grade_lesson(course: Course, lesson: str, *, students: list[str] | None = No
     _write_outcomes(course, lesson, results)
     report = GradeReport(lesson, list(results.values()), jobs, time.monotonic() - started)
     report.protection = protection
+    report.memory = limits.describe()
     return report

@@ -19,6 +19,19 @@ and ``TMPDIR`` point into it. The course folder is not in it.
   rolled back and reported with the kid's name (:class:`Snapshot`).
 
 :func:`protection_line` is the one line the teacher reads about it.
+
+What each platform gets:
+
+* **Linux with bubblewrap**: all of the above; every process of a kid ends with its kernel
+  (PID namespace); memory per kid where a cgroup can be made (:mod:`.limits`), else per
+  process (``RLIMIT_AS``).
+* **Linux without bubblewrap**: workspace, snapshot and roll-back, the cgroup as above, and
+  every process carrying the kid's mark in its environment is ended (:func:`kill_marked`).
+* **macOS**: workspace, snapshot and roll-back; ``RLIMIT_AS`` is tried and skipped where
+  the system refuses it; the kernel's process group is ended (a ``setsid`` double fork can
+  escape).
+* **Windows**: workspace, snapshot and roll-back, the per-cell timeout; no memory limit and
+  no job object yet.
 """
 
 from __future__ import annotations

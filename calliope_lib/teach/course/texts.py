@@ -359,6 +359,14 @@ register({
                "– gradebook and course folders are checked after each kid and changes rolled "
                "back. Stronger: on Linux install 'bubblewrap' (sudo apt install bubblewrap)."),
     },
+    "course.grade.memory_mode_kid": {
+        "de": "Speichergrenze: für alle Prozesse eines Kindes zusammen (cgroup).",
+        "en": "Memory limit: for all processes of a kid together (cgroup).",
+    },
+    "course.grade.memory_mode_process": {
+        "de": "Speichergrenze: je Prozess (keine cgroup verfügbar).",
+        "en": "Memory limit: per process (no cgroup available).",
+    },
     "course.grade.row_failed": {
         "de": "  {student}: NICHT BEWERTBAR",
         "en": "  {student}: NOT GRADABLE",

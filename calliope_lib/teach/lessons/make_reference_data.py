@@ -109,6 +109,10 @@ REFERENCES: tuple[Reference, ...] = (
               "Lektion 6: Mini-Solarzelle (2 V, 100 mA) mit 100 Ohm an P1, ein Tag von "
               "0 bis 24 Uhr, alle 5 Minuten",
               "sim://?seed=16&speed=200000&p1=solar", ("p1",), 86400, 300, WholeDay),
+    Reference("07-sensorgarten/beispiel_topf.csv",
+              "Lektion 7: Nagel-Feuchtesensor an P1 in einem frisch gegossenen Blumentopf, "
+              "60 s, einmal pro Sekunde",
+              "sim://?seed=17&speed=2000&p1=moisture", ("p1",), 60, 1),
 )
 
 

@@ -242,11 +242,14 @@ class EmulatedBoard:
         def drain(stream=self.process.stderr) -> None:
             # QEMU prints "QEMU waiting for connection on: ..." once it listens; keep reading
             # so that a chatty QEMU never blocks on a full pipe.
-            for raw in iter(stream.readline, b""):
-                line = raw.decode(errors="replace").strip()
-                self._stderr.append(line)
-                if "waiting for connection" in line:
-                    ready.set()
+            try:
+                for raw in iter(stream.readline, b""):
+                    line = raw.decode(errors="replace").strip()
+                    self._stderr.append(line)
+                    if "waiting for connection" in line:
+                        ready.set()
+            except (ValueError, OSError):
+                pass  # the pipe was closed by close() while we read: QEMU is gone
             ready.set()
 
         threading.Thread(target=drain, daemon=True, name="qemu-stderr").start()
