@@ -116,6 +116,7 @@ class Board:
         ...         break
         """
         session = Session(self._link, _channel_list(channels), every)
+        self.__dict__.pop("_next_recording", None)  # it was meant for this measurement
         try:
             for when, names, values, _ms in session.rows():
                 for name, value in zip(names, values):
@@ -170,7 +171,8 @@ class Board:
             from calliope_lib import plotting  # noqa: F401
         session = Session(self._link, names, every, other_board=other_board)
         rec = session.recording
-        for prepare in self.__dict__.pop("_next_recording", ()):  # see before_next_recording
+        prepare = self.__dict__.pop("_next_recording", None)  # see before_next_recording
+        if prepare is not None:
             prepare(rec)
         writer = None
         live_plot = None
@@ -222,9 +224,12 @@ class Board:
         return rec
 
     def before_next_recording(self, prepare: Callable[[Recording], None]) -> None:
-        """Call ``prepare(rec)`` once, with the next :meth:`record`'s recording as it starts
-        (``lesson.act`` adds a listener that sets a worded mark as each action begins)."""
-        self.__dict__.setdefault("_next_recording", []).append(prepare)
+        """Call ``prepare(rec)`` with the next :meth:`record`'s recording as it starts
+        (``lesson.act`` adds a listener that sets a worded mark as each action begins).
+
+        Like the simulated board's scenes it belongs to the next measurement only: a
+        :meth:`stream` uses it up without a recording, and a newer one replaces it."""
+        self.__dict__["_next_recording"] = prepare
 
     # -- closing ----------------------------------------------------------------------------
     def close(self) -> None:

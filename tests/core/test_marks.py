@@ -132,10 +132,20 @@ def test_large_files_read_by_pandas_keep_their_marks(tmp_path, monkeypatch):
     monkeypatch.setattr(reading, "FAST_BYTES", 100)
     used = []
     real = fast.load_fast
-    monkeypatch.setattr(fast, "load_fast", lambda p: used.append(1) or real(p))
+
+    def spy(path):
+        result = real(path)
+        used.append(result is not None)  # True: pandas read it, not the careful reader
+        return result
+
+    monkeypatch.setattr(fast, "load_fast", spy)
     back = load_quietly(tmp_path / "gross.csv")
-    assert used and back.marks == [(5.0, "Marke 500"), (25.0, "Marke 2500")]
+    assert used == [True] and back.marks == [(5.0, "Marke 500"), (25.0, "Marke 2500")]
     assert back.count("light") == 3000
+    # rec.save puts them on top, among the metadata: read there too.
+    back.save(tmp_path / "oben.csv")
+    again = load_quietly(tmp_path / "oben.csv")
+    assert used == [True, True] and again.marks == back.marks and again.count("light") == 3000
 
 
 def test_plot_draws_a_line_and_the_text_of_each_mark(tmp_path):
@@ -206,3 +216,19 @@ def test_summary_shows_german_names_and_decimal_commas():
     assert "21,5" in text and "12,5" in text and "21.5" not in text
     html = summary._repr_html_()
     assert "<td>Temperatur</td>" in html and "<td>21,5</td>" in html
+
+
+def test_act_marks_belong_to_the_next_measurement_only():
+    from calliope_lib.teach import lesson
+
+    with cl.connect("sim://?speed=50&seed=4") as board:
+        lesson.act(board, "finger", at=1, seconds=2)
+        for sample in board.stream(["light"], every=0.5):  # the "Live zuschauen" loop
+            if sample.time >= 2:
+                break
+        plain = board.record(["light"], seconds=3, every=0.5, progress=False)
+        lesson.act(board, "hand", at=1, seconds=1)
+        lesson.act(board, "lampe", at=2, seconds=1)  # the cell run again, changed
+        rec = board.record(["light"], seconds=3, every=0.5, progress=False)
+    assert plain.marks == []
+    assert rec.marks == [(2.0, "Taschenlampe")]

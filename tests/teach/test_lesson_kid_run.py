@@ -65,14 +65,19 @@ def _outside(rec: Any, channel: str, windows: list[tuple[float, float]],
 
 
 def _marks_near(rec: Any, expected: list[float]) -> None:
+    """Button A was pressed at each start, and the kid's file (read back with cl.load) has
+    the worded mark ``lesson.act`` set there."""
     got = lesson.marks(rec)
     assert len(got) == len(expected), got
     for g, e in zip(got, expected):
         assert abs(g - e) <= 0.6, (got, expected)
+    assert [when for when, _ in rec.marks] == expected, rec.marks
+    assert all(text and text[0].isupper() for _, text in rec.marks), rec.marks
 
 
 def _lesson1(folder: Path) -> None:
     rec = load_recording(folder / "meine_messung.csv")
+    assert rec.marks == [(10.0, "Hand drüber")]
     shadow = statistics.median(_between(rec, "light", 11, 14))
     normal = statistics.median(_outside(rec, "light", [(10, 15)]))
     assert shadow < 0.8 * normal, (shadow, normal)  # light level 0..255 is logarithmic
@@ -188,6 +193,12 @@ def test_kid_without_board_sees_the_hands_on_steps(name, tmp_path):
             text = "".join(o.get("text", "") for o in cell.outputs)
             if "lesson.act(" in cell.source:
                 assert "Das simulierte Board macht es dir" in text
+            if "live=True" in cell.source:
+                # The live view's last frame stays in the saved notebook: a picture, no
+                # widget that a reopened notebook could not show.
+                assert any("image/png" in o.get("data", {}) for o in cell.outputs), cell.source
+                assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                               for o in cell.outputs), cell.source
 
     SCENES[name](folder)
 

@@ -251,6 +251,7 @@ class _Guard:
         if shell is not None:
             self.shell_dict = _snapshot_object(shell)
             self.lists = {name: list(_getattr(shell, name, []) or []) for name in _LISTS}
+            self.custom_exceptions = shell.custom_exceptions
             manager = shell.input_transformer_manager
             self.manager = (manager, _snapshot_object(manager),
                             {k: list(v) for k, v in _snapshot_object(manager).items()
@@ -305,6 +306,9 @@ class _Guard:
             _restore_dict(shell, self.shell_dict, "IPython", changed)
             for name, saved in self.lists.items():
                 _restore_list(_getattr(shell, name), saved, "IPython." + name, changed)
+            if shell.custom_exceptions != self.custom_exceptions:  # set_custom_exc(...)
+                shell.custom_exceptions = self.custom_exceptions
+                changed.append("IPython.custom_exceptions")
             manager, saved, lists = self.manager
             _restore_dict(manager, saved, "IPython.input_transformer_manager", changed)
             for name, items in lists.items():
@@ -331,6 +335,9 @@ class _Guard:
     def before_test(self):
         if not self.ready:
             return self._answer(ok=False, changed=["Schutz nicht bereit"])
+        if self.shell is not None:  # ours from a test that never reached after_test
+            self.shell.ast_transformers[:] = [
+                t for t in self.shell.ast_transformers if _type(t) is not _Honest]
         changed = self._restore()
         del _notes[:]
         if self.shell is not None:

@@ -22,6 +22,10 @@ Example::
     ...     emu.set_pin(0, 1)                                # pin 0 high (digital)
     1.0
 
+On the Calliope runtime the firmware offers 15 channels: reading pin 3 and touching pins
+0 and 3 raise there, so ``d3``, ``touch_p0`` and ``touch_p3`` are left out (whether a real
+Calliope mini behaves so is unverified).
+
 What the emulator cannot do (QEMU 7.2, runtime 1.1.1, and the Calliope runtime alike): ``temperature()`` and ``radio.on()``
 hang the guest for ever, so never ask an emulated board for ``temperature``;
 ``read_analog()`` is always 0, the accelerometer always reads (-736, -736, 736), the light
