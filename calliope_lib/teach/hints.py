@@ -32,9 +32,9 @@ messages.register({
     },
     "hint.not_implemented": {
         "de": ("Hier fehlt noch dein Code: Ersetze die Zeilen \"# DEIN CODE HIER\" und "
-               "\"raise NotImplementedError()\" durch deine Lösung."),
-        "en": ("Your code is still missing here: replace the lines \"# YOUR CODE HERE\" and "
-               "\"raise NotImplementedError()\" with your solution."),
+               "\"raise NotImplementedError(...)\" durch deine Lösung."),
+        "en": ("Your code is still missing here: replace the lines \"# DEIN CODE HIER\" and "
+               "\"raise NotImplementedError(...)\" with your solution."),
     },
     "hint.decimal_comma": {
         "de": ("Steht in deiner Rechnung ein Komma statt eines Punktes? In Python schreibt man "

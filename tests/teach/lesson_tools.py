@@ -22,9 +22,8 @@ LESSONS = ROOT / "calliope_lib" / "teach" / "lessons"
 LESSON_NAMES = sorted(p.name for p in LESSONS.iterdir()
                       if p.is_dir() and p.name[:2].isdigit() and any(p.glob("*.ipynb")))
 
-#: German placeholders (the course tooling sets the same in nbgrader_config.py).
-CODE_STUB = "# DEIN CODE HIER\nraise NotImplementedError()"
-TEXT_STUB = "DEINE ANTWORT HIER"
+#: German placeholders: the very ones the course tooling writes into nbgrader_config.py.
+from calliope_lib.teach.course.student import CODE_STUB, TEXT_STUB  # noqa: E402
 
 #: The environment a lesson runs in during tests: simulated board only, fast.
 LESSON_ENV = {"CALLIOPE_LESSON_BOARD": "sim", "CALLIOPE_SIM_SPEED": "100",

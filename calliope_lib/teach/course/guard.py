@@ -37,7 +37,8 @@ import secrets
 from pathlib import Path
 
 #: The modules a lesson's tests use; imported during setup so their functions can be guarded.
-LESSON_MODULES = ("calliope_lib.teach.lesson", "calliope_lib.teach.checks", "math")
+LESSON_MODULES = ("calliope_lib.teach.lesson", "calliope_lib.teach.checks", "calliope_lib.teach.tasks",
+                  "calliope_lib.teach.hands_on", "math")
 
 
 def install_code(name: str, nonce: str, workspace: str) -> str:
