@@ -238,6 +238,19 @@ def _kernel_busy(driver: Any) -> bool:
         f"return {APP}.shell.currentWidget.sessionContext.session.kernel.status") != "idle"
 
 
+def _still_running(driver: Any) -> bool:
+    """True while a code cell is queued or running (prompt ``[*]``) or the kernel is busy.
+
+    The kernel's status alone is not enough: between two queued cells it is idle for a moment,
+    and a poll that lands there would end the watch before the recording cell even began."""
+    return driver.execute_script(
+        f"const nb = {APP}.shell.currentWidget.content;"
+        "const waiting = nb.widgets.some(c => c.model.type === 'code' && "
+        "  (c.node.querySelector('.jp-InputPrompt') || {textContent: ''})"
+        "  .textContent.includes('*'));"
+        f"return waiting || {APP}.shell.currentWidget.sessionContext.session.kernel.status !== 'idle';")
+
+
 def _run_all(driver: Any) -> None:
     driver.execute_script(f"{APP}.commands.execute('notebook:run-all-cells')")
     _wait(lambda: _kernel_busy(driver), 20, "the cells did not start")
@@ -290,10 +303,10 @@ def _watch_live_plot(driver: Any, cell: int, name: str) -> tuple[list[str], str]
         if len(seen) >= 4 and not shot_taken:
             _shot(driver, f"{name}-while-recording")
             shot_taken = True
-        if not _kernel_busy(driver):
+        if not _still_running(driver):
             break
         time.sleep(0.15)
-    if _kernel_busy(driver):
+    if _still_running(driver):
         _shot(driver, f"{name}-did-not-finish")
         raise AssertionError(f"{name}: the notebook did not finish:\n" + "\n---\n".join(
             _cell_text(driver, i) for i in range(cell + 2)))
@@ -427,7 +440,7 @@ def test_a_lesson_runs_to_its_first_task(lab, small):
     _open(small, lab, lesson)
     _no_teacher_tools_and_german(small)
     _run_all(small)
-    _wait(lambda: not _kernel_busy(small), 180, "the lesson did not finish")
+    _wait(lambda: not _still_running(small), 180, "the lesson did not finish")
     time.sleep(1.0)
     # From the notebook's model: JupyterLab renders only the cells in view.
     cells = small.execute_script(
