@@ -295,6 +295,10 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+#: Texts a frontend replaced for this process (see :func:`override`).
+_OVERRIDES: dict[str, dict[str, str]] = {}
+
+
 def register(texts: Mapping[str, Mapping[str, str]]) -> None:
     """Add a module's own texts (``{"key": {"de": ..., "en": ...}}``) to the table.
 
@@ -306,6 +310,20 @@ def register(texts: Mapping[str, Mapping[str, str]]) -> None:
         if missing:
             raise ValueError(f"text {key!r} lacks {missing}")
         _TEXTS[key] = dict(versions)
+
+
+def override(texts: Mapping[str, Mapping[str, str]]) -> None:
+    """Replace some texts for this process only, whenever their modules register them.
+
+    For a frontend that needs other words than a notebook: the command line says ``--sim``
+    and ``-s 10`` where the library's hints say ``cl.connect("sim")`` and ``seconds=10``.
+    Overrides win over :func:`register`, also over modules imported later, so modules keep
+    registering their texts plainly."""
+    for key, versions in texts.items():
+        missing = [lang for lang in LANGUAGES if lang not in versions]
+        if missing:
+            raise ValueError(f"text {key!r} lacks {missing}")
+        _OVERRIDES[key] = dict(versions)
 
 
 def language() -> str:
@@ -324,7 +342,7 @@ def language() -> str:
 
 def t(key: str, lang: str | None = None, **fields: object) -> str:
     """The text ``key`` in the chosen language, with ``fields`` filled in."""
-    versions = _TEXTS[key]
+    versions = _OVERRIDES.get(key) or _TEXTS[key]
     text = versions[lang or language()]
     return text.format(**fields) if fields else text
 

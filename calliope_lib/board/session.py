@@ -86,8 +86,7 @@ _TEXTS = {
         "en": "other_board must be \"stop\" or \"continue\", not {value!r}.",
     },
 }
-# A command-line form registered before (calliope_lib.cli.hints) stays.
-messages.register({key: text for key, text in _TEXTS.items() if not messages.has(key)})
+messages.register(_TEXTS)
 
 
 def identity(info: BoardInfo) -> dict[str, str]:

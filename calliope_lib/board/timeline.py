@@ -48,8 +48,7 @@ _TEXTS = {
         "en": "The board managed about one value every {achieved} s (asked for: {every} s)",
     },
 }
-# A command-line form registered before (calliope_lib.cli.hints) stays.
-messages.register({key: text for key, text in _TEXTS.items() if not messages.has(key)})
+messages.register(_TEXTS)
 
 
 class Timeline:

@@ -3,14 +3,14 @@
 A kid in a notebook reads ``cl.connect("sim")`` and ``seconds=10``; someone at a terminal
 needs ``--sim`` and ``-s 10``. The library's texts speak Python (their readers are mostly in
 notebooks); :func:`use_command_line_words` replaces the ones a command can show by their
-command-line form, through the same :func:`calliope_lib.messages.register` table, so every
+command-line form, through :func:`calliope_lib.messages.override`, so every
 error and warning the library raises inside a command speaks the terminal's language.
 It is called once, when ``calliope-mini`` starts; importing the library never changes them.
 """
 
 from __future__ import annotations
 
-from calliope_lib.messages import register
+from calliope_lib.messages import override
 
 #: Texts of the library, in their command-line form (same keys, same fields).
 COMMAND_LINE_TEXTS = {
@@ -90,5 +90,4 @@ COMMAND_LINE_TEXTS = {
 
 def use_command_line_words() -> None:
     """Make the library's hints speak command line (``--sim``, ``-s 10``) in this process."""
-    # Modules imported later keep these (they register only texts not known yet).
-    register(COMMAND_LINE_TEXTS)
+    override(COMMAND_LINE_TEXTS)  # wins also over modules imported later

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Callable, Sequence
 
 from calliope_lib.errors import write_error
-from calliope_lib.messages import has, note, register, warn
+from calliope_lib.messages import note, register, warn
 from calliope_lib.recording.csv_format import (
     TIME_COLUMN,
     counter_lines,
@@ -80,8 +80,7 @@ _TEXTS = {
               "somewhere with space.",
     },
 }
-# A command-line form registered before (calliope_lib.cli.hints) stays.
-register({key: text for key, text in _TEXTS.items() if not has(key)})
+register(_TEXTS)
 
 
 def _write_lines(out: IO[str], lines: Sequence[str]) -> None:
