@@ -30,7 +30,7 @@ import re
 
 from calliope_lib.errors import RecordingFileError
 from calliope_lib.messages import t
-from calliope_lib.recording.importers.report import new_recording, report
+from calliope_lib.recording.importers.report import new_recording, report, text_lines
 from calliope_lib.recording.importers.text import number, seconds_per_unit, split_cells
 from calliope_lib.recording.recording import Recording
 
@@ -72,11 +72,7 @@ def parse_datalogger_text(text: str, source: str = "<text>") -> Recording:
     """Read the datalogger's data text (the CSV download, or the data inside the HTM file)."""
     rec = new_recording("microbit-datalogger")
     problems: list[tuple[int, str]] = []
-    lines = text.split("\n")
-    complete = text.endswith("\n")
-    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-    if last < 0:
-        raise RecordingFileError(path=source, reason=t("load.empty"))
+    lines, complete, last = text_lines(text, source)
     headings: list[str] | None = None
     time_col: int | None = None
     scale = 1.0

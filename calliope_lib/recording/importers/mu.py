@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import math
 
-from calliope_lib.errors import RecordingFileError
 from calliope_lib.messages import t
-from calliope_lib.recording.importers.report import new_recording, report
+from calliope_lib.recording.importers.report import new_recording, report, text_lines
 from calliope_lib.recording.importers.text import number
 from calliope_lib.recording.recording import Recording
 
@@ -40,11 +39,7 @@ def parse_mu(text: str, source: str = "<text>") -> Recording:
     """Read Mu's data-capture CSV (see the module's docstring)."""
     rec = new_recording("mu-data-capture")
     problems: list[tuple[int, str]] = []
-    lines = text.split("\n")
-    complete = text.endswith("\n")
-    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-    if last < 0:
-        raise RecordingFileError(path=source, reason=t("load.empty"))
+    lines, complete, last = text_lines(text, source)
     row = 0
     for index, line in enumerate(lines):
         if not line.strip():

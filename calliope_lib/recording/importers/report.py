@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calliope_lib.errors import RecordingFileError
 from calliope_lib.messages import register, t, warn
 from calliope_lib.recording.recording import Recording
 
@@ -48,6 +49,17 @@ def report(rec: Recording, problems: list[tuple[int, str]], source: str) -> Reco
 def cut_or_wrong(found: int, expected: int, is_cut: bool) -> str:
     """Why a row with the wrong number of cells was skipped."""
     return t("load.cut_line") if is_cut else t("load.wrong_cells", found=found, expected=expected)
+
+
+def text_lines(text: str, source: str) -> tuple[list[str], bool, int]:
+    """``text`` split into lines, whether its last line is complete (ends with a newline),
+    and the index of the last line that holds anything. An empty file is refused here, with
+    the file's name, so every importer says the same."""
+    lines = text.split("\n")
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+    if last < 0:
+        raise RecordingFileError(path=source, reason=t("load.empty"))
+    return lines, text.endswith("\n"), last
 
 
 def new_recording(kind: str) -> Recording:
