@@ -183,7 +183,11 @@ def plot_recording(
             alone = ax is None and len(groups) > 1 and len(group) == 1 and style.is_component(
                 group[0])
             if group:
-                axis.set_ylabel(style.axis_label(group, unit_of, lang, short=alone))
+                label = style.axis_label(group, unit_of, lang, short=alone)
+                # Three or more low panels: a long label at full size is taller than its
+                # panel and runs into the next one ("Temperatur in °C" over "Helligkeit").
+                small = len(groups) > 2 and len(label) > 10
+                axis.set_ylabel(label, fontsize="small" if small else None)
             if ax is not None and len(groups) > 1:
                 axis.legend(handles=handles, loc="best", framealpha=0.85)
             elif len(group) > 1 or alone:  # beside the axes: a legend must never hide values
