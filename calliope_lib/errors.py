@@ -202,13 +202,60 @@ _FULL_ERRNOS = tuple(getattr(errno_module, name) for name in ("ENOSPC", "EDQUOT"
                      if hasattr(errno_module, name))
 
 
+#: The operating system's reasons a kid or teacher meets most, in their words. The system's
+#: own text (``exc.strerror``) is English on most machines and stays the fallback.
+_OS_REASONS = {
+    "ENOENT": {"de": "Datei oder Ordner gibt es nicht", "en": "no such file or folder"},
+    "EACCES": {"de": "keine Berechtigung", "en": "permission denied"},
+    "EPERM": {"de": "nicht erlaubt", "en": "operation not permitted"},
+    "ENOSPC": {"de": "der Speicher ist voll", "en": "no space left on the device"},
+    "EDQUOT": {"de": "dein Speicherplatz-Kontingent ist aufgebraucht",
+               "en": "disk quota exceeded"},
+    "EROFS": {"de": "das Laufwerk ist schreibgeschützt", "en": "the drive is read-only"},
+    "EISDIR": {"de": "das ist ein Ordner, keine Datei", "en": "that is a folder, not a file"},
+    "ENOTDIR": {"de": "ein Teil des Pfads ist kein Ordner",
+                "en": "a part of the path is not a folder"},
+    "EEXIST": {"de": "das gibt es schon", "en": "it exists already"},
+    "EBUSY": {"de": "wird gerade benutzt", "en": "busy, in use right now"},
+    "ENAMETOOLONG": {"de": "der Name ist zu lang", "en": "the name is too long"},
+    "EIO": {"de": "Lese- oder Schreibfehler am Gerät (Kabel oder Speicher prüfen)",
+            "en": "input/output error (check the cable or the medium)"},
+    "ENODEV": {"de": "das Gerät ist nicht (mehr) da", "en": "no such device (any more)"},
+    "ENXIO": {"de": "das Gerät ist nicht (mehr) da", "en": "no such device (any more)"},
+    "ECONNREFUSED": {"de": "die Gegenstelle lehnt die Verbindung ab",
+                     "en": "connection refused"},
+    "ETIMEDOUT": {"de": "keine Antwort in der erwarteten Zeit", "en": "timed out"},
+    "EHOSTUNREACH": {"de": "der Rechner ist nicht erreichbar (Netzwerk prüfen)",
+                     "en": "host unreachable (check the network)"},
+    "ENETUNREACH": {"de": "kein Netzwerk erreichbar (WLAN/Kabel prüfen)",
+                    "en": "network unreachable (check Wi-Fi or cable)"},
+}
+register({f"os.{name}": texts for name, texts in _OS_REASONS.items()})
+_OS_REASON_KEYS = {getattr(errno_module, name): f"os.{name}" for name in _OS_REASONS
+                   if hasattr(errno_module, name)}
+
+
+def os_reason(exc: OSError, lang: str | None = None) -> str:
+    """Why the operating system refused, in the user's language where we know the reason.
+
+    >>> os_reason(FileNotFoundError(2, "No such file or directory"), "de")
+    'Datei oder Ordner gibt es nicht'
+    >>> os_reason(OSError(9999, "Something rare"))
+    'Something rare'
+    """
+    key = _OS_REASON_KEYS.get(exc.errno) if exc.errno is not None else None
+    if key is not None:
+        return t(key, lang)
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
 def write_error(path: object, exc: OSError) -> FileWriteError:
     """The error to raise when writing ``path`` failed with ``exc``: it names both.
 
     >>> write_error("/x/m.csv", FileNotFoundError(2, "No such file or directory")).reason
     'write_failed'
     """
-    cause = exc.strerror or str(exc) or type(exc).__name__
+    cause = os_reason(exc)
     cls = DiskFullError if exc.errno in _FULL_ERRNOS else FileWriteError
     return cls(path=str(path), reason=cause)
 

@@ -91,13 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def explain(exc: BaseException) -> str:
     """One sentence for an error: ours carry their text; the system's name file and cause."""
-    from calliope_lib.errors import CalliopeError
+    from calliope_lib.errors import CalliopeError, os_reason
 
     if isinstance(exc, CalliopeError):
         return exc.text()
     if isinstance(exc, OSError) and exc.strerror:
         where = exc.filename if exc.filename is not None else ""
-        return t("cli.os_error", reason=exc.strerror, path=where) if where else exc.strerror
+        reason = os_reason(exc)
+        return t("cli.os_error", reason=reason, path=where) if where else reason
     return str(exc) or type(exc).__name__
 
 

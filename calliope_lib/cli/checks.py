@@ -25,6 +25,11 @@ register({
         "en": "There is no drive {path} (or it is not a folder). Is the board plugged in and "
               "the MINI (or MICROBIT) drive visible? calliope-mini boards lists the drives.",
     },
+    "cli.is_folder": {
+        "de": "{path} ist ein Ordner, keine Datei. Gib eine Datei darin an, zum Beispiel: "
+              "{files}",
+        "en": "{path} is a folder, not a file. Name a file in it, for example: {files}",
+    },
 })
 
 
@@ -40,20 +45,33 @@ def check_ending(path: str | Path, allowed: tuple[str, ...], extra: str = "") ->
     return path
 
 
-def existing_file(path: str | Path) -> Path:
-    """``path`` if it is a file; else the library's "file missing" error, with the folder."""
-    from calliope_lib.errors import RecordingFileMissing
+def existing_file(path: str | Path, ending: str = ".csv") -> Path:
+    """``path`` if it is a file; else a clear error: "is a folder" (naming files in it) or
+    the library's "file missing" error (naming the files of that ``ending`` next to it)."""
+    from calliope_lib.errors import InvalidParameter, RecordingFileMissing
 
     path = Path(path)
     if path.is_file():
         return path
+    if path.is_dir():
+        raise InvalidParameter(t("cli.is_folder", path=str(path), files=_some_files(path, ending)))
     folder = path.parent if str(path.parent) else Path(".")
+    raise RecordingFileMissing(path=str(path), folder=str(folder.resolve()),
+                               files=_some_files(folder, path.suffix or ending))
+
+
+def _some_files(folder: Path, ending: str, count: int = 10) -> str:
+    """Up to ``count`` visible files in ``folder`` ending in ``ending``, sorted; ``-`` if none.
+
+    Only this one folder is listed (never its subfolders: a home folder can hold thousands).
+    """
     try:
-        ending = path.suffix or "*"
-        files = ", ".join(sorted(p.name for p in folder.glob(f"*{ending}"))[:10]) or "-"
+        names = sorted(entry.name for entry in os.scandir(folder)
+                       if entry.name.lower().endswith(ending.lower())
+                       and not entry.name.startswith(".") and entry.is_file())
     except OSError:
-        files = "-"
-    raise RecordingFileMissing(path=str(path), folder=str(folder.resolve()), files=files)
+        return "-"
+    return ", ".join(names[:count]) or "-"
 
 
 def existing_drive(path: str | Path) -> Path:
@@ -67,8 +85,8 @@ def existing_drive(path: str | Path) -> Path:
 
 def existing_port(port: str) -> str:
     """A serial port path named by the user: it must exist (URLs and COM ports pass)."""
-    from calliope_lib.errors import PortNotFoundError
+    from calliope_lib.errors import PortNotFoundError, os_reason
 
     if "://" in port or port.upper().startswith("COM") or os.path.exists(port):
         return port
-    raise PortNotFoundError(port=port, reason=os.strerror(errno.ENOENT))
+    raise PortNotFoundError(port=port, reason=os_reason(FileNotFoundError(errno.ENOENT, "")))

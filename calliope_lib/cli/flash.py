@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
     from calliope_lib.cli.checks import existing_drive, existing_file
 
-    existing_file(args.hex)
+    existing_file(args.hex, ending=".hex")
     for drive in args.drive:
         existing_drive(drive)
     info = inspect_hex(args.hex)  # a bad file stops here, before any board is touched

@@ -22,7 +22,7 @@ import threading
 import time
 from typing import Any
 
-from calliope_lib.errors import require
+from calliope_lib.errors import os_reason, require
 from calliope_lib.lorawan.address import LoraAddress
 from calliope_lib.lorawan.errors import (
     LoraAddressError,
@@ -150,6 +150,6 @@ class MqttLink:
 
 def _reason(exc: BaseException) -> str:
     """The operating system's reason, short (``Connection refused``)."""
-    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    text = os_reason(exc) if isinstance(exc, OSError) else str(exc) or type(exc).__name__
     filename = getattr(exc, "filename", None)
     return f"{text}: {filename}" if filename else str(text)

@@ -19,9 +19,10 @@ from calliope_lib.errors import MissingOptionalPackage, require
 ENV = {**os.environ, "CALLIOPE_LANG": "de", "MPLBACKEND": "Agg"}
 
 
-def cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+        **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "calliope_lib", *args], capture_output=True,
-                          text=True, timeout=120, env=ENV, cwd=cwd, check=False, **kwargs)
+                          text=True, timeout=120, env=env or ENV, cwd=cwd, check=False, **kwargs)
 
 
 def assert_clean_failure(proc: subprocess.CompletedProcess, *causes: str, code: int = 1) -> None:
@@ -36,8 +37,32 @@ def test_a_path_that_cannot_be_written_is_exit_1_naming_path_and_cause(tmp_path)
     not_a_folder.write_text("x")
     target = not_a_folder / "m.csv"
     proc = cli("record", "--sim", "-s", "1", "-c", "temperature", "-o", str(target))
-    assert_clean_failure(proc, str(target), "Not a directory")
+    assert_clean_failure(proc, str(target), "ein Teil des Pfads ist kein Ordner")
     assert "CSV:" not in proc.stdout
+    assert "Not a directory" not in proc.stderr  # the system's English stays out of German
+
+
+def test_a_folder_given_as_the_file_is_called_a_folder_not_missing(tmp_path):
+    (tmp_path / "messung.csv").write_text("zeit_s,light\n0,1\n")
+    (tmp_path / ".versteckt.csv").write_text("x")
+    (tmp_path / "unter").mkdir()
+    (tmp_path / "unter" / "tief.csv").write_text("x")
+    proc = cli("plot", str(tmp_path), "-o", str(tmp_path / "bild.png"))
+    assert_clean_failure(proc, str(tmp_path), "ist ein Ordner, keine Datei", "messung.csv")
+    assert "gibt es nicht" not in proc.stderr
+    assert "tief.csv" not in proc.stderr and ".versteckt" not in proc.stderr
+    assert not (tmp_path / "bild.png").exists()
+
+
+def test_a_picture_that_cannot_be_written_gives_the_reason_in_the_users_language(tmp_path):
+    source = tmp_path / "m.csv"
+    source.write_text("zeit_s,light\n0,1\n1,2\n")
+    target = tmp_path / "fehlt" / "bild.png"
+    proc = cli("plot", str(source), "-o", str(target))
+    assert_clean_failure(proc, str(target), "gibt es nicht")
+    assert "No such file" not in proc.stderr
+    english = cli("plot", str(source), "-o", str(target), env={**ENV, "CALLIOPE_LANG": "en"})
+    assert_clean_failure(english, str(target), "no such file or folder")
 
 
 def test_unknown_output_formats_are_refused_before_recording(tmp_path):

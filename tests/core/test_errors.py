@@ -120,3 +120,21 @@ def test_misspelled_sim_option_is_explained():
     assert "sede" in str(err.value) and 'cl.connect("sim")' in str(err.value)
     with pytest.raises(ValueError, match="thermistor"):
         cl.connect("sim://?p1=thermo")  # the message lists the sensors there are
+
+
+def test_os_reasons_speak_the_users_language():
+    import errno
+
+    from calliope_lib.errors import os_reason, write_error
+
+    gone = FileNotFoundError(errno.ENOENT, "No such file or directory")
+    assert os_reason(gone, "de") == "Datei oder Ordner gibt es nicht"
+    assert os_reason(gone, "en") == "no such file or folder"
+    full = OSError(errno.ENOSPC, "No space left on device")
+    error = write_error("/media/stick/m.csv", full)
+    assert isinstance(error, cl.errors.DiskFullError)
+    assert "/media/stick/m.csv" in str(error)
+    # A reason we have no words for keeps the system's own text, never an empty one.
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link"), "de") == \
+        "Invalid cross-device link"
+    assert os_reason(OSError("plain"), "de") == "plain"

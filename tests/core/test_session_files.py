@@ -133,7 +133,7 @@ def test_a_path_that_cannot_be_written_fails_before_recording_and_names_the_caus
         with pytest.raises(cl.CalliopeError) as caught:
             board.record(["light"], seconds=1, save_to=target, progress=False)
     text = str(caught.value)
-    assert str(target) in text and "No such file or directory" in text
+    assert str(target) in text and "Datei oder Ordner gibt es nicht" in text
 
 
 def test_several_boards_keep_an_existing_file_too(tmp_path):

@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from calliope_lib.errors import os_reason
 from calliope_lib.messages import t
 from calliope_lib.teach.course.config import Course
 from calliope_lib.teach.course.errors import ClassListError
@@ -110,7 +111,7 @@ def read_class_list(path: str | os.PathLike[str]) -> tuple[list[ClassMember], Im
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ClassListError("unreadable", path=str(path), why=exc.strerror or str(exc)) from exc
+        raise ClassListError("unreadable", path=str(path), why=os_reason(exc)) from exc
     text, encoding = _decode(data)
     delimiter = _delimiter(text)
     report = ImportReport(encoding=encoding, delimiter=delimiter)

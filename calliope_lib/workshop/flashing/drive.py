@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from calliope_lib.errors import os_reason
 from calliope_lib.workshop.flashing.results import FlashFailed, Timeouts
 
 #: Bytes per write call: small enough for a smooth progress bar, big enough to be fast.
@@ -29,7 +30,7 @@ POLL_S = 0.05
 
 def classify_os_error(exc: OSError, drive: str) -> FlashFailed:
     """Name what an OS error while copying means for the board: read-only, full, gone, other."""
-    error = exc.strerror or str(exc)
+    error = os_reason(exc)
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return FlashFailed("read_only", "flash.read_only", drive=drive, error=error)
     if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
