@@ -243,7 +243,10 @@ def os_reason(exc: OSError, lang: str | None = None) -> str:
     >>> os_reason(OSError(9999, "Something rare"))
     'Something rare'
     """
-    key = _OS_REASON_KEYS.get(exc.errno) if exc.errno is not None else None
+    # An SSL error's errno is a code of the SSL library (1 = SSL_ERROR_SSL), not the system's
+    # EPERM: only true OS errors are translated (ssl is not imported just to ask).
+    from_ssl = any(cls.__name__ == "SSLError" for cls in type(exc).__mro__)
+    key = _OS_REASON_KEYS.get(exc.errno) if exc.errno is not None and not from_ssl else None
     if key is not None:
         return t(key, lang)
     return exc.strerror or str(exc) or type(exc).__name__

@@ -12,6 +12,40 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+from calliope_lib.messages import register as register_texts
+from calliope_lib.messages import t
+
+if TYPE_CHECKING:
+    from calliope_lib.workshop.firmware.install import InstallResult
+
+register_texts({
+    "cli.fw.built": {
+        "de": "{path}: Messprogramm {version} ({where}) geschrieben. Kopiere die Datei auf das "
+              "Laufwerk MINI (oder MICROBIT).",
+        "en": "{path}: measuring firmware {version} ({where}) written. Copy the file onto the "
+              "MINI (or MICROBIT) drive.",
+    },
+    "cli.fw.several": {
+        "de": "Mehrere Boards gefunden: {ports}. Nimm --all für alle oder --port für eines.",
+        "en": "Several boards found: {ports}. Use --all for all of them or --port for one.",
+    },
+    "cli.fw.ok": {
+        "de": "OK     {port}: {board}, Messprogramm {firmware} ({seconds} s)",
+        "en": "OK     {port}: {board}, measuring firmware {firmware} ({seconds} s)",
+    },
+    "cli.fw.resent": {
+        "de": "; {count} Befehle nochmal geschickt, weil Bytes verloren gingen: probiere ein "
+              "anderes USB-Kabel oder einen anderen Anschluss",
+        "en": "; {count} commands sent again because bytes got lost: try another USB cable or "
+              "another port",
+    },
+    "cli.fw.failed": {"de": "FEHLER {port}: {error}", "en": "FAILED {port}: {error}"},
+})
+
+#: More resends than this on one board are worth a word: a good cable needs none.
+RESENT_WORTH_SAYING = 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,8 +83,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     path = write_hex(args.output, target=args.target, base=args.base)
     where = f"--base {args.base}" if args.base else args.target
-    print(f"{path}: Messprogramm {FIRMWARE_VERSION} ({where}) / firmware written. "
-          f"Kopiere die Datei auf das Laufwerk MINI (oder MICROBIT).")
+    print(t("cli.fw.built", path=path, version=FIRMWARE_VERSION, where=where))
     return 0
 
 
@@ -68,8 +101,7 @@ def run_install(args: argparse.Namespace) -> int:
         if not ports:
             raise NoBoardFound()
         if not args.all and len(ports) > 1:
-            print("Mehrere Boards gefunden; nimm --all oder --port. / Several boards: use "
-                  "--all or --port: " + ", ".join(ports), file=sys.stderr)
+            print(t("cli.fw.several", ports=", ".join(ports)), file=sys.stderr)
             return 2
     shown: dict[str, int] = {}
 
@@ -80,11 +112,21 @@ def run_install(args: argparse.Namespace) -> int:
             print(f"{port}: {int(fraction * 100)} %", flush=True)
 
     results = install_all(ports, progress=progress)
-    failed = 0
     for r in results:
-        if r.ok:
-            print(f"OK     {r.port}: {r.board}, Messprogramm {r.firmware} ({r.seconds:.0f} s)")
-        else:
-            failed += 1
-            print(f"FEHLER {r.port}: {r.error}")
-    return 1 if failed else 0
+        print(result_line(r))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def result_line(result: "InstallResult") -> str:
+    """One line per board: installed (with how often bytes had to be sent again) or why not.
+
+    A board that needed resends did get the right firmware (every piece is checked), but a
+    cable that loses bytes will also lose measurements later, so the line says so.
+    """
+    if not result.ok:
+        return t("cli.fw.failed", port=result.port, error=result.error)
+    line = t("cli.fw.ok", port=result.port, board=result.board, firmware=result.firmware,
+             seconds=f"{result.seconds:.0f}")
+    if result.resent > RESENT_WORTH_SAYING:
+        line = line[:-1] + t("cli.fw.resent", count=result.resent) + ")"
+    return line

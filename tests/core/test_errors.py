@@ -138,3 +138,9 @@ def test_os_reasons_speak_the_users_language():
     assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link"), "de") == \
         "Invalid cross-device link"
     assert os_reason(OSError("plain"), "de") == "plain"
+    # An SSL error's errno 1 is the SSL library's code, not EPERM: its own text is kept.
+    import ssl
+
+    refused = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+                                              "verify failed")
+    assert "CERTIFICATE_VERIFY_FAILED" in os_reason(refused, "de")

@@ -14,6 +14,7 @@ import time
 import pytest
 
 import calliope_lib as cl
+from calliope_lib.cli.firmware import result_line
 from calliope_lib.workshop.firmware import FIRMWARE_VERSION
 from calliope_lib.workshop.firmware.install import install
 from tests.workshop.emulator_fixtures import bare_emu, emu  # noqa: F401  (fixtures)
@@ -30,6 +31,10 @@ def test_install_verifies_and_resends_what_got_lost(bare_emu):  # noqa: F811
         assert result.ok, result.error
         assert result.resent > 0  # it did notice, and sent again
         assert result.firmware == FIRMWARE_VERSION
+        # The workshop leader's line says it worked and that the cable loses bytes.
+        line = result_line(result)
+        assert line.startswith(f"OK     {proxy.url}:") and FIRMWARE_VERSION in line
+        assert f"{result.resent} Befehle nochmal geschickt" in line and "USB-Kabel" in line
     finally:
         proxy.close()
     time.sleep(0.5)  # QEMU listens again once it has seen the relay go
