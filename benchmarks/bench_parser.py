@@ -7,15 +7,22 @@ values, writeNumbers rows, Mu tuples, datalogger rows), >= 1,200,000 for ``name:
 Rates are lines per second of *CPU time* of this process (``time.process_time``), best of
 five, so that other programs on a shared machine disturb them less than wall-clock time
 would; the stream is fed in 4 KiB reads, as the board link reads it. Each format's events
-are checked once against feeding the same bytes line by line (the slow path), so a rate is
+are checked once against feeding the same bytes line by line (the slow path), in the normal
+form (``expand``: a ``Rows`` block written out as its rows), counters included, so a rate is
 never bought with a wrong result.
+
+A second table takes some formats the whole way into a Recording (parser, session, the rows
+it yields), now and at ``--before`` in turns, with the count of values recorded: the
+consumer side must not lose what the parser gains.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
+import warnings
 
 from benchmarks._common import append
 
@@ -35,6 +42,12 @@ FORMATS: dict[str, tuple[bytes, bytes]] = {
     "JSON": (b"", b'{"temperature": 21.5, "light": 128}\r\n'),
     "bare number": (b"", b"21.5\r\n"),
 }
+
+
+#: The formats measured through the whole session as well.
+SESSION_FORMATS = ["makecode name:value (padded)", "firmware $D, 6 values",
+                   "firmware $D, 6 changing values (accelerometer, light, sound)",
+                   "writeNumbers row", "datalogger row, empty cell"]
 
 
 def noisy(i: int, rng: random.Random) -> bytes:
@@ -93,14 +106,99 @@ def rate(data: bytes, count: int, repeats: int = 5, revision: str | None = None)
     return best, bad
 
 
-def same_as_line_by_line(data: bytes) -> bool:
-    from calliope_lib.protocol import StreamParser
+def memory_port(data: bytes) -> object:
+    """A port that hands out ``data`` in 4 KiB reads, then says it is finished (a replayed
+    file's way): the session's whole way without a serial line's 11 KB/s limit."""
+    from calliope_lib.transports.contract import PortFeatures
 
-    whole = StreamParser().feed(data)
+    class MemoryPort(_MemoryPort, PortFeatures):
+        listen_only = True
+
+    return MemoryPort(data)
+
+
+class _MemoryPort:
+
+    def __init__(self, data: bytes) -> None:
+        self.port = "memory://"
+        self.is_open = True
+        self.finished = False
+        self._data = memoryview(data)
+        self._at = 0
+
+    @property
+    def in_waiting(self) -> int:
+        return min(len(self._data) - self._at, 4096)
+
+    def read(self, size: int = 1) -> bytes:
+        out = bytes(self._data[self._at:self._at + min(size, 4096)])
+        self._at += len(out)
+        self.finished = self._at >= len(self._data)
+        return out
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def session_at(revision: str | None) -> type:
+    """The Session class of this tree, or of a git revision (with that revision's parser)."""
+    from calliope_lib.board import session
+
+    if revision is None:
+        return session.Session
+    import importlib.util
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    source = subprocess.run(["git", "show", f"{revision}:calliope_lib/board/session.py"],
+                            capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp()) / "session_then.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("session_then", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.Session
+
+
+def session_rate(data: bytes, count: int, revision: str | None = None,
+                 repeats: int = 3) -> tuple[float, int]:
+    """Lines per second (CPU) from bytes to a Recording: parser, session (times, checks,
+    ``add_row``) and the rows it yields, in listen mode (a kid's program, or our firmware's
+    lines replayed: ``$D`` lines carry the board's clock and numbers). Returns the rate and
+    the values recorded (the same before and after, or the rate means nothing)."""
+    from calliope_lib.board.info import BoardInfo
+    from calliope_lib.board.link import BoardLink
+
+    Session, Parser = session_at(revision), parser_at(revision)
+    best, values = 0.0, 0
+    for _ in range(repeats):
+        link = BoardLink(memory_port(data), "memory://", BoardInfo(mode="listen"))  # type: ignore[arg-type]
+        link.parser = Parser()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = time.process_time()
+            session = Session(link, None, None)
+            for _row in session.rows():
+                pass
+            best = max(best, count / (time.process_time() - start))
+        values = len(session.recording)
+    return best, values
+
+
+def same_as_line_by_line(data: bytes) -> bool:
+    from calliope_lib.protocol import StreamParser, expand
+
+    whole = StreamParser()
+    at_once = expand(e for i in range(0, len(data), 4096) for e in whole.feed(data[i:i + 4096]))
     single = StreamParser()
-    one_by_one = [e for line in data.splitlines(keepends=True)[:5000]
-                  for e in single.feed(line)]
-    return repr(whole[:len(one_by_one)]) == repr(one_by_one)
+    one_by_one = [e for line in data.splitlines(keepends=True) for e in single.feed(line)]
+    return (repr(at_once) == repr(one_by_one)
+            and (whole.bad_lines, whole.lost_lines) == (single.bad_lines, single.lost_lines))
 
 
 def main() -> None:
@@ -112,6 +210,7 @@ def main() -> None:
                              "before issue 14; '' for none)")
     args = parser.parse_args()
     before = args.before or None
+    load_start = os.getloadavg()[0]
     out = ["| format | lines/s (CPU, best of 5) | bad lines | same events as line by line |"
            + (f" before ({before}), same run |" if before else ""),
            "|---|---:|---:|---|" + ("---:|" if before else "")]
@@ -125,11 +224,34 @@ def main() -> None:
             row += f" {then:,.0f}{' (' + str(then_bad) + ' bad)' if then_bad else ''} |"
         out.append(row)
         print(out[-1], flush=True)
+    title = ("Through the session into a Recording (listen mode, 4 KiB reads; parser, times, "
+             "checks, `add_row`, the rows yielded; now and before measured in turns):")
+    out += ["", title, "",
+            "| format | lines/s (CPU, best of 3) | values recorded |"
+            + (f" before ({before}), same run | values then |" if before else ""),
+            "|---|---:|---:|" + ("---:|---:|" if before else "")]
+    for name in SESSION_FORMATS:
+        prefix, line = FORMATS[name]
+        count = args.lines // 3
+        data = stream(prefix, line, count)
+        lines_per_s = then = 0.0
+        for _ in range(3):
+            now_rate, values = session_rate(data, count, repeats=1)
+            lines_per_s = max(lines_per_s, now_rate)
+            if before:
+                then_rate, values_then = session_rate(data, count, revision=before, repeats=1)
+                then = max(then, then_rate)
+        row = f"| {name} | {lines_per_s:,.0f} | {values:,} |"
+        if before:
+            row += f" {then:,.0f} | {values_then:,} |"
+        out.append(row)
+        print(out[-1], flush=True)
     if args.no_append:
         print("\n".join(out))
     else:
-        append("Parser per format (issue 14; one core, CPU time, shared 2-core machine under load)",
-               out)
+        load = os.getloadavg()[0]
+        append("Parser per format (issue 14; one core, CPU time, shared 2-core machine; "
+               f"load average {load_start:.1f} at the start, {load:.1f} at the end)", out)
 
 
 if __name__ == "__main__":

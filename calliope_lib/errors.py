@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import difflib
 import errno as errno_module
+import os
+from pathlib import Path
 from typing import Any, Iterable
 
 from calliope_lib.messages import register, t
@@ -149,6 +151,56 @@ class RecordingFileMissing(CalliopeError, FileNotFoundError):
 
     reason = "file_missing"
     key = "file_missing"
+
+    @classmethod
+    def at(cls, path: "str | os.PathLike[str]", ending: str = ".csv") -> "RecordingFileMissing":
+        """The error for ``path``, naming the files with ``ending`` in its folder.
+
+        >>> RecordingFileMissing.at("/nirgends/messung.csv").fields["files"]
+        '-'
+        """
+        path = Path(path)
+        folder = path.parent if str(path.parent) else Path(".")
+        return cls(path=str(path), folder=str(folder.resolve()),
+                   files=some_files(folder, path.suffix or ending))
+
+
+class RecordingIsFolder(CalliopeError, IsADirectoryError):
+    """A folder was named where a file belongs (``cl.load("messungen")``)."""
+
+    reason = "file_is_folder"
+    key = "file_is_folder"
+
+    @classmethod
+    def at(cls, path: "str | os.PathLike[str]", ending: str = ".csv") -> "RecordingIsFolder":
+        """The error for the folder ``path``, naming files with ``ending`` inside it."""
+        return cls(path=str(path), files=some_files(Path(path), ending))
+
+
+register({
+    "file_is_folder.title": {
+        "de": "{path} ist ein Ordner, keine Datei",
+        "en": "{path} is a folder, not a file",
+    },
+    "file_is_folder.detail": {
+        "de": "Gib eine Datei darin an, zum Beispiel: {files}",
+        "en": "Name a file in it, for example: {files}",
+    },
+})
+
+
+def some_files(folder: Path, ending: str, count: int = 10) -> str:
+    """Up to ``count`` visible files in ``folder`` ending in ``ending``, sorted; ``-`` if none.
+
+    Only this one folder is listed, never its subfolders (a home folder can hold thousands).
+    """
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder)
+                       if entry.name.lower().endswith(ending.lower())
+                       and not entry.name.startswith(".") and entry.is_file())
+    except OSError:
+        return "-"
+    return ", ".join(names[:count]) or "-"
 
 
 class FileWriteError(CalliopeError, OSError):

@@ -33,7 +33,7 @@ from calliope_lib.board.info import BoardInfo, Sample
 from calliope_lib.board.link import BoardLink
 from calliope_lib.board.session import Session
 from calliope_lib.errors import InvalidParameter, NoDataYet, UnknownChannel
-from calliope_lib.protocol import Row
+from calliope_lib.protocol import Row, Rows
 from calliope_lib.recording.recording import Recording
 from calliope_lib.transports.contract import Transport
 
@@ -91,8 +91,10 @@ class Board:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for event in link.read_events():
-                if isinstance(event, Row):
-                    for name, value in zip(event.names, event.values):
+                for row in event.rows() if isinstance(event, Rows) else (event,):
+                    if not isinstance(row, Row):
+                        break
+                    for name, value in zip(row.names, row.values):
                         link.note_channels((name,))
                         if name == channel:
                             return value

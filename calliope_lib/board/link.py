@@ -19,7 +19,7 @@ from calliope_lib import messages
 from calliope_lib.board.info import BoardInfo
 from calliope_lib.clock import Clock, clock_for
 from calliope_lib.errors import BoardNotAnswering, CommandRefused, UnknownChannel
-from calliope_lib.protocol import BadLine, BoardMessage, Hello, Reply, Row, StreamParser
+from calliope_lib.protocol import BadLine, BoardMessage, Hello, Reply, Row, Rows, StreamParser
 from calliope_lib.protocol import firmware as fw
 from calliope_lib.protocol.version import FIRMWARE_VERSION
 from calliope_lib.transports.contract import PortFeatures, Transport, features_of
@@ -85,7 +85,8 @@ class BoardLink:
         self.clock: Clock = clock_for(self.features.clock)
         self.parser = StreamParser()
         self.closed = False
-        self._pending: list[Row] = []  # data rows that arrived while waiting for an answer
+        # Data (rows and blocks of rows) that arrived while waiting for an answer.
+        self._pending: list[Row | Rows] = []
         self._seen_channels: dict[str, None] = {}  # listen mode: names in order of appearance
         self._fw_channels: list[str] = []  # firmware mode: what ``channels`` answered
         self._messages: list[str] = []  # error reports the board printed
@@ -267,9 +268,9 @@ class BoardLink:
         while time.monotonic() < deadline:
             for i, event in enumerate(events := self.read_events(eager=True)):
                 if isinstance(event, Reply) and event.command == name:
-                    self._pending.extend(e for e in events[i + 1:] if isinstance(e, Row))
+                    self._pending.extend(e for e in events[i + 1:] if isinstance(e, (Row, Rows)))
                     return event
-                if isinstance(event, Row):
+                if isinstance(event, (Row, Rows)):
                     self._pending.append(event)
         return None
 
@@ -336,8 +337,8 @@ class BoardLink:
         if state["streaming"] and state["cols"]:
             self.send_command("start")
 
-    def take_rows(self) -> list[Row]:
-        """The data rows kept while waiting for answers (and forget them)."""
+    def take_rows(self) -> list[Row | Rows]:
+        """The data rows (and blocks of rows) kept while waiting for answers (and forget them)."""
         rows, self._pending = self._pending, []
         return rows
 

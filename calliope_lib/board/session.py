@@ -23,14 +23,16 @@ does. It talks to the board only through :class:`~calliope_lib.board.link.BoardL
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from itertools import compress, repeat
+from operator import is_not
+from typing import Any, Iterable, Iterator
 
 from calliope_lib import messages
 from calliope_lib.board.info import BoardInfo
 from calliope_lib.board.link import BoardLink
 from calliope_lib.board.timeline import TICK_S, Timeline
 from calliope_lib.errors import CalliopeError, InvalidParameter, UnknownChannel
-from calliope_lib.protocol import Hello, Row
+from calliope_lib.protocol import Hello, Row, Rows
 from calliope_lib.protocol import firmware as fw
 from calliope_lib.recording.recording import Recording
 from calliope_lib.transports.contract import is_disconnect
@@ -54,6 +56,35 @@ OTHER_BOARD_CHOICES = ("stop", "continue")
 
 #: One row as the loop yields it: ``(time, names, values, board_ms)``.
 TimedRow = tuple[float, tuple, tuple, Any]
+#: One line as the parser read it: ``(names, values, board_ms, seq, units)``, as in a Row.
+Line = tuple[tuple, tuple, Any, Any, Any]
+
+
+def each_line(events: Iterable[Row | Rows]) -> Iterator[Line]:
+    """Every line of the data events, in order, as ``(names, values, board_ms, seq, units)``.
+
+    A :class:`Row` is such a tuple already; a block's lines are zipped from its columns at C
+    speed (no Row object per line). Blocks with empty cells (the datalogger's ``1.00,,130``)
+    leave those names out, line by line, as :meth:`Rows.rows` does.
+    """
+    for event in events:
+        if type(event) is not Rows:
+            yield event
+            continue
+        none = repeat(None)
+        lines = zip(repeat(event.names), zip(*event.columns),
+                    none if event.board_ms is None else event.board_ms,
+                    none if event.seqs is None else event.seqs, repeat(event.units))
+        if not any(type(c) is list for c in event.columns):
+            yield from lines
+            continue
+        named: dict[tuple, tuple] = {}  # which cells are filled -> their names
+        for names, values, board_ms, seq, units in lines:
+            if None in values:
+                filled = tuple(map(is_not, values, none))
+                names = named.get(filled) or named.setdefault(filled, tuple(compress(names, filled)))
+                values = tuple(compress(values, filled))
+            yield names, values, board_ms, seq, units
 
 _TEXTS = {
     "board_reset.warn": {
@@ -223,18 +254,18 @@ class Session:
         assert self.t0 is not None
         return self.clock.now() - self.t0
 
-    def _row_time(self, row: Row, host_t: float) -> float:
-        """Seconds since the start for a row: the board's clock when it sent one."""
-        if row.board_ms is None:
+    def _row_time(self, board_ms: float | None, host_t: float) -> float:
+        """Seconds since the start for a row: the board's clock (``board_ms``) when it sent one."""
+        if board_ms is None:
             return host_t
         anchor = self._anchor
         if anchor is None:
             # The first row of a start: measured when "start" arrived (or, after a
             # reconnect, when it was read).
             at = self._anchor_at if self._anchor_at is not None else host_t
-            anchor = self._anchor = (row.board_ms, at)
+            anchor = self._anchor = (board_ms, at)
             self._anchor_at = None
-        when = anchor[1] + (row.board_ms - anchor[0]) / 1000.0
+        when = anchor[1] + (board_ms - anchor[0]) / 1000.0
         firmware = self.link.info.mode == "firmware"
         stepped_back = when < self._last_board_t - TIME_EPSILON_S
         ahead = firmware and when > host_t + CLOCK_AHEAD_S
@@ -247,7 +278,7 @@ class Session:
                 at = self._last_board_t + self.timeline.period_or(DEFAULT_EVERY_S)
             else:
                 at = max(host_t, self._last_board_t + TICK_S)
-            anchor = self._anchor = (row.board_ms, at)
+            anchor = self._anchor = (board_ms, at)
             when = at
         self._last_board_t = when
         return when
@@ -267,12 +298,12 @@ class Session:
             self._lost += steps - 1
         return steps if 0 < steps < MAX_STEPS else 1
 
-    def _count_start_loss(self, row: Row) -> None:
+    def _count_start_loss(self, seq: int | None) -> None:
         """The firmware numbers lines from 0 at each start: a first line 5 means 5 were lost."""
-        if self._first_seq_due and row.seq is not None:
+        if self._first_seq_due and seq is not None:
             self._first_seq_due = False
-            if 0 < row.seq < MAX_START_LOSS:
-                self._lost += row.seq
+            if 0 < seq < MAX_START_LOSS:
+                self._lost += seq
 
     # -- the loop ---------------------------------------------------------------------------
     def rows(self, seconds: float | None = None) -> Iterator[TimedRow]:
@@ -305,9 +336,9 @@ class Session:
                 if not events and link.finished:
                     return  # a replayed file has ended
             # Events in order: rows before a $HELLO belong to the board before its restart.
-            batch: list[Row] = []
+            batch: list[Row | Rows] = []
             for event in events:
-                if isinstance(event, Row):
+                if isinstance(event, (Row, Rows)):
                     batch.append(event)
                 elif isinstance(event, Hello) and self._started:
                     yield from self._take(batch, deadline)
@@ -318,8 +349,11 @@ class Session:
             if self._over:
                 return
 
-    def _take(self, data_rows: list[Row], deadline: float | None) -> Iterator[TimedRow]:
-        """Time, filter, check and add one chunk of rows; sets ``_over`` past the deadline."""
+    def _take(self, data_rows: list[Row | Rows], deadline: float | None) -> Iterator[TimedRow]:
+        """Time, filter, check and add one chunk of rows (single :class:`Row` lines and
+        :class:`Rows` blocks alike, line by line: a block's lines are the same lines, so
+        where the reads cut the stream never changes the recording); sets ``_over`` past
+        the deadline."""
         if not data_rows:
             return
         link = self.link
@@ -328,32 +362,37 @@ class Session:
         now = self._now()
         # Rows without a board clock arrived sometime since the last chunk: spread them
         # evenly over that interval, so each gets its own, increasing time.
-        step = (now - self._last_chunk_t) / len(data_rows)
+        blocks = [e.line_count for e in data_rows if type(e) is Rows]
+        lines: Iterable[Line] = each_line(data_rows) if blocks else data_rows
+        step = (now - self._last_chunk_t) / (len(data_rows) - len(blocks) + sum(blocks))
         base = self._last_chunk_t
         self._last_chunk_t = now
-        for i, row in enumerate(data_rows, start=1):
-            when = self._row_time(row, base + step * i)
-            self._count_start_loss(row)
-            names, values = row.names, row.values
+        seen: tuple = ()
+        for i, (names, values, board_ms, seq, units) in enumerate(lines, start=1):
+            when = self._row_time(board_ms, base + step * i)
+            self._count_start_loss(seq)
+            row_names = names
             if self._listen_filter:
                 names, values = self._filter(when, names, values)
                 if not names:
                     continue
-            link.note_channels(names)
+            if names is not seen:  # a block's lines share one names tuple: note it once
+                link.note_channels(names)
+                seen = names
             if deadline is not None and when > deadline + TIME_EPSILON_S:
                 self._over = True
                 return
             when = line.forward(when)
-            silence = line.silence(when, self._steps(row.seq))
+            silence = line.silence(when, self._steps(seq))
             if silence is not None:
                 self._add_gap(*silence, fresh=False)  # this row already starts anew
-            if row.units:  # "temp: 21 °C": the unit the kid printed (issue 14)
-                rec.use_units({n: u for n, u in zip(row.names, row.units) if u})
-            rec.add_row(when, names, values, row.board_ms)
+            if units:  # "temp: 21 °C": the unit the kid printed (issue 14)
+                rec.use_units({n: u for n, u in zip(row_names, units) if u})
+            rec.add_row(when, names, values, board_ms)
             slow = line.too_slow()
             if slow is not None:
                 self._report_slow(slow)
-            yield when, names, values, row.board_ms
+            yield when, names, values, board_ms
 
     def _filter(self, when: float, names: tuple, values: tuple) -> tuple[tuple, tuple]:
         """Keep wanted channels; in listen mode thin out to at most one value per ``every``."""

@@ -7,6 +7,10 @@
 
 Each board records in its own thread (reading a port mostly waits), so all start together
 and a slow board does not hold up the others.
+
+Marks (``rec.mark("Hand drüber")``, set while a board records) come along into the combined
+recording, its CSV and its plot: a mark every board has at the same time once as it is, a
+mark of one board with that board's name in front (``"kim: Hand drüber"``).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ class Boards(list):
     """Several boards at once (from :func:`connect_all`): record them side by side.
 
     ``boards.record(...)`` returns one Recording whose channels are prefixed with each
-    board's short name (``"kim.temperature"``, ``"ali.temperature"``).
+    board's short name (``"kim.temperature"``, ``"ali.temperature"``), with every board's
+    marks (:func:`combine_marks`).
     """
 
     def record(self, channels: Sequence[str] | str | None = None, seconds: float | None = None,
@@ -56,6 +61,7 @@ class Boards(list):
             thread.join()
         combined = Recording(metadata={"boards": [b.info.name for b in self]})
         errors = []
+        marks: dict[str, list[tuple[float, str]]] = {}
         for board in self:  # channels in the boards' order, whichever finished first
             rec, exc = results[id(board)]
             if exc is not None or rec is None:
@@ -68,8 +74,11 @@ class Boards(list):
             combined.notes.extend(f"{prefix}: {note}" for note in rec.notes)
             combined.bad_lines += rec.bad_lines
             combined.lost_lines += rec.lost_lines
+            marks[prefix] = list(rec.marks)
         if errors and len(errors) == len(self):
             raise errors[0][1]  # type: ignore[misc]
+        for when, text in combine_marks(marks):
+            combined.mark(text, time=when)
         for board, exc in errors:
             messages.warn("board_error.warn", text=f"{board.info.name}: {exc}")
         if save_to is not None:
@@ -89,6 +98,24 @@ class Boards(list):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def combine_marks(marks: dict[str, list[tuple[float, str]]]) -> list[tuple[float, str]]:
+    """Every board's marks ``{board name: [(time_s, text), ...]}`` for one recording, in time
+    order: a mark all boards have (the same text at the same time) once as it is, any other
+    with its board's name in front.
+
+    >>> combine_marks({"kim": [(2.0, "Eis"), (5.0, "Hand")], "ali": [(2.0, "Eis")]})
+    [(2.0, 'Eis'), (5.0, 'kim: Hand')]
+    """
+    if not marks:
+        return []
+    shared = set.intersection(*(set(found) for found in marks.values()))
+    out = sorted(shared)
+    for prefix, found in marks.items():
+        out.extend((when, f"{prefix}: {text}") for when, text in found
+                   if (when, text) not in shared)
+    return sorted(out, key=lambda mark: mark[0])
 
 
 def connect_all(ports: Sequence[str] | None = None,

@@ -25,11 +25,6 @@ register({
         "en": "There is no drive {path} (or it is not a folder). Is the board plugged in and "
               "the MINI (or MICROBIT) drive visible? calliope-mini boards lists the drives.",
     },
-    "cli.is_folder": {
-        "de": "{path} ist ein Ordner, keine Datei. Gib eine Datei darin an, zum Beispiel: "
-              "{files}",
-        "en": "{path} is a folder, not a file. Name a file in it, for example: {files}",
-    },
 })
 
 
@@ -48,30 +43,14 @@ def check_ending(path: str | Path, allowed: tuple[str, ...], extra: str = "") ->
 def existing_file(path: str | Path, ending: str = ".csv") -> Path:
     """``path`` if it is a file; else a clear error: "is a folder" (naming files in it) or
     the library's "file missing" error (naming the files of that ``ending`` next to it)."""
-    from calliope_lib.errors import InvalidParameter, RecordingFileMissing
+    from calliope_lib.errors import RecordingFileMissing, RecordingIsFolder
 
     path = Path(path)
     if path.is_file():
         return path
     if path.is_dir():
-        raise InvalidParameter(t("cli.is_folder", path=str(path), files=_some_files(path, ending)))
-    folder = path.parent if str(path.parent) else Path(".")
-    raise RecordingFileMissing(path=str(path), folder=str(folder.resolve()),
-                               files=_some_files(folder, path.suffix or ending))
-
-
-def _some_files(folder: Path, ending: str, count: int = 10) -> str:
-    """Up to ``count`` visible files in ``folder`` ending in ``ending``, sorted; ``-`` if none.
-
-    Only this one folder is listed (never its subfolders: a home folder can hold thousands).
-    """
-    try:
-        names = sorted(entry.name for entry in os.scandir(folder)
-                       if entry.name.lower().endswith(ending.lower())
-                       and not entry.name.startswith(".") and entry.is_file())
-    except OSError:
-        return "-"
-    return ", ".join(names[:count]) or "-"
+        raise RecordingIsFolder.at(path, ending)
+    raise RecordingFileMissing.at(path, ending)
 
 
 def existing_drive(path: str | Path) -> Path:

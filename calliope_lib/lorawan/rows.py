@@ -25,7 +25,23 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from calliope_lib.lorawan.uplink import Uplink
+from calliope_lib.recording import units
 from calliope_lib.recording.recording import Recording
+
+#: Display names of the fields sensor nodes commonly send (payload decoders name them in
+#: English), so a kid reads "boden-1: Feuchte in %" instead of "boden-1: moisture". Fields
+#: of the board's own channels (``temperature``) already have theirs; unknown ones keep the
+#: decoder's word.
+FIELD_NAMES = {
+    "moisture": {"de": "Feuchte", "en": "Moisture"},
+    "humidity": {"de": "Luftfeuchte", "en": "Humidity"},
+    "pressure": {"de": "Luftdruck", "en": "Air pressure"},
+    "solar_power": {"de": "Solarleistung", "en": "Solar power"},
+    "battery": {"de": "Batterie", "en": "Battery"},
+    "rssi": {"de": "Empfangsstärke (RSSI)", "en": "Signal strength (RSSI)"},
+    "snr": {"de": "Signal-Rausch-Abstand (SNR)", "en": "Signal-to-noise ratio (SNR)"},
+}
+units.name_channels(FIELD_NAMES)
 
 #: Signal channels every device has (of the gateway that heard it best).
 SIGNAL_FIELDS = ("rssi", "snr")

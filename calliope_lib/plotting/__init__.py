@@ -9,6 +9,8 @@
   :mod:`.screens` chooses where it draws, :mod:`.trace` keeps one channel's picture.
 * :mod:`.decimate`: min–max decimation (a million values drawn as a few thousand points).
 * :mod:`.style`: colours, line styles, labels, shared by both.
+* :mod:`.span`: the smallest value range per unit (2 °C, 50 lx...), so no plot zooms into
+  noise; :mod:`.marks`: marks and presses of button A, drawn the same way by both.
 
 Plots only read a :class:`~calliope_lib.recording.Recording` (its public reading API:
 ``rec[name]``, ``rec.since(...)``, ``rec.units``, ``rec.gaps``); they never import the

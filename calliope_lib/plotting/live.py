@@ -13,6 +13,12 @@ calls :meth:`LivePlot.update` after every row it receives. The view
   can keep up (drawing uses at most about half of the time). Between frames only the lines
   and numbers are redrawn onto a saved background ("blitting"); axes, ticks and labels are
   drawn again only when the time axis or the value range has to grow;
+* draws the recording's **marks** as they are set (``rec.mark("Hand drüber")``, the words
+  ``lesson.act`` sets as each hands-on step starts) and each **press of button A** when
+  ``button_a`` is recorded with other channels: a vertical line with its text, exactly as
+  ``rec.plot()`` draws them afterwards (:mod:`.marks`);
+* shows at least a sensible span of each unit (2 °C, 50 lx...: :mod:`.span`), so the
+  first values' noise is not blown up into jumps while the axis settles;
 * takes an optional **fixed y range** (``ylim=(0, 255)``) and can be **paused** (space bar
   or ``p`` in a window, :meth:`~LivePlot.pause` in code): the picture stands still while
   the recording goes on.
@@ -57,11 +63,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from calliope_lib.messages import grading, language, note, t, warn
-from calliope_lib.plotting import style
+from calliope_lib.plotting import span, style
 from calliope_lib.plotting.decimate import band_path
+from calliope_lib.plotting.marks import combine, draw_marks, is_button, presses
 from calliope_lib.plotting.screens import MODES, detect_mode, show_until_closed
 from calliope_lib.plotting.trace import Trace
-from calliope_lib.recording import units
 
 __all__ = ["MODES", "LivePlot", "detect_mode", "nice_ceiling", "show_until_closed"]
 
@@ -141,6 +147,11 @@ class LivePlot:
         self._xmax = 0.0
         self._scale = (1.0, "s")
         self._ylims: list[tuple[float, float]] = []
+        self._buttons: list[str] = []  # button channels shown as marks, not as panels
+        self._presses: dict[str, tuple[int, float, list[float]]] = {}  # values read, last, times
+        self._marks_key: Any = None  # the marks (and time unit) drawn now
+        self._mark_artists: list[Any] = []
+        self._mark_regions: list[Any] = []  # the marks' words as drawn (pixels), see _render
         self._background: Any = None
         self._axes_backgrounds: list[Any] = []
         self._next_text = 0.0
@@ -236,10 +247,18 @@ class LivePlot:
 
     # -- one frame ------------------------------------------------------------------------
     def _names(self) -> list[str]:
+        """The channels drawn as curves; button channels among others are marks instead
+        (kept in ``self._buttons``)."""
         rec = self.rec
         if self.channels is None:
-            return [n for n in rec.channels if rec.count(n)]
-        return [n for n in self.channels if n in rec and rec.count(n)]
+            names = [n for n in rec.channels if rec.count(n)]
+        else:
+            names = [n for n in self.channels if n in rec and rec.count(n)]
+        buttons = [n for n in names if is_button(n)]
+        if buttons and len(buttons) < len(names):
+            self._buttons = buttons
+            return [n for n in names if n not in buttons]
+        return names
 
     def _frame(self) -> bool:
         rec = self.rec
@@ -262,6 +281,7 @@ class LivePlot:
                 latest = max(latest, self._traces[name].latest_t)
         self._fit_time_axis(latest)
         self._fit_value_axes()
+        self._draw_marks()
         scale = self._scale[0]
         for trace in self._traces.values():
             if trace.dense:
@@ -294,6 +314,36 @@ class LivePlot:
         verts[:, 0] /= scale
         trace.band.set_path(Path(verts, codes) if len(verts) else Path(np.zeros((1, 2))))
         trace.line.set_data([], [])
+
+    def _draw_marks(self) -> None:
+        """Draw the marks anew when one was added (or the time axis changed its unit).
+
+        Marks change rarely: they belong to the background (axes, ticks), which is drawn
+        again once, not to the lines redrawn in every frame.
+        """
+        for name in self._buttons:
+            self._read_presses(name)
+        pressed = {name: seen[2] for name, seen in self._presses.items()}
+        marks = combine(self.rec.marks, pressed, self.lang)
+        key = (tuple(marks), self._scale[0])
+        if key == self._marks_key:
+            return
+        for artist in self._mark_artists:
+            artist.remove()
+        self._mark_artists = draw_marks(self._axes, marks, self._scale[0], widen=False)
+        self._marks_key = key
+        self._need_full = True
+
+    def _read_presses(self, name: str) -> None:
+        """The new presses of a button channel (only its new values are read)."""
+        done, last, times = self._presses.get(name, (0, 0.0, []))
+        stop = self.rec.count(name)
+        if stop <= done:
+            return
+        new_t, new_v = self.rec.since(name, done, stop)
+        found = presses(new_t, new_v, before=last)  # carried on from the last value read
+        finite = new_v[np.isfinite(new_v)]
+        self._presses[name] = (stop, float(finite[-1]) if len(finite) else last, times + found)
 
     def _status_text(self, latest: float) -> str:
         if self._finished:
@@ -331,8 +381,15 @@ class LivePlot:
                 current = self._ylims[i]
                 if current[0] <= lo and hi <= current[1]:
                     continue  # still fits: no need to redraw the axes
-                span = hi - lo
-                pad = 0.15 * span if span > 0 else max(1.0, 0.05 * abs(hi))
+                # At least the unit's minimum span: a few noisy first values must not fill
+                # the panel (and the axis then jump with every new value).
+                wide = span.widen(lo, hi, span.group_scale(group, self.rec.units))
+                # Room to grow: 15 % of the values' range on each side; a widened range
+                # has that room already and gets matplotlib's usual 5 %.
+                share = 0.15 if wide == (lo, hi) else 0.05
+                lo, hi = wide
+                width = hi - lo
+                pad = share * width if width > 0 else max(1.0, 0.05 * abs(hi))
                 wanted = (lo - pad, hi + pad)
             if self._ylims[i] != wanted:
                 self._ylims[i] = wanted
@@ -402,8 +459,9 @@ class LivePlot:
             index = 0
             for axis, group in zip(self._axes, self._layout):
                 # 12 points: a label must not reach into the panel above it
-                axis.set_ylabel(style.axis_label(group, rec.units, self.lang,
-                                                 short=len(self._layout) > 1), fontsize=12)
+                axis.set_ylabel(style.axis_label(
+                    group, rec.units, self.lang, short=len(self._layout) > 1,
+                    labels={n: rec.label(n, self.lang) for n in group}), fontsize=12)
                 axis.yaxis.set_major_formatter(style.tick_formatter(self.lang))
                 axis.xaxis.set_major_formatter(style.tick_formatter(self.lang))
                 # The latest values beside the axes, one label + big number per channel.
@@ -421,7 +479,7 @@ class LivePlot:
                     trace.band = PathPatch(MplPath(np.zeros((1, 2))), facecolor=colour,
                                            edgecolor="none", linewidth=0, animated=True)
                     axis.add_patch(trace.band)
-                    axis.text(1.03, 1.0 - slot * step, units.label(name, self.lang),
+                    axis.text(1.03, 1.0 - slot * step, rec.label(name, self.lang),
                               transform=axis.transAxes, ha="left", va="top", color=colour,
                               fontsize=12, clip_on=False)
                     trace.value_text = axis.text(
@@ -439,6 +497,7 @@ class LivePlot:
                 fig.text(0.74, 1 - 0.1 / height, title, ha="right", va="top", fontsize=14)
         self._ylims = [(math.inf, -math.inf)] * rows
         self._xmax = 0.0
+        self._marks_key, self._mark_artists = None, []  # gone with the cleared figure
         self._need_full = True
         if first:
             self._show()
@@ -492,6 +551,7 @@ class LivePlot:
                 canvas.draw()
                 self._background = canvas.copy_from_bbox(fig.bbox)
                 self._axes_backgrounds = [canvas.copy_from_bbox(ax.bbox) for ax in self._axes]
+                self._mark_regions = self._copy_mark_texts()
                 self._need_full = False
                 self.full_redraws += 1
             elif texts:
@@ -501,6 +561,8 @@ class LivePlot:
                     canvas.restore_region(region)
             for line in self._lines():
                 line.axes.draw_artist(line)
+            for region in self._mark_regions:  # a mark's words stay readable over curves
+                canvas.restore_region(region)
             if texts:
                 for text in self._texts():
                     text.axes.draw_artist(text) if text.axes else fig.draw_artist(text)
@@ -508,6 +570,31 @@ class LivePlot:
             self._present()
         finally:
             self._in_draw = False
+
+    def _copy_mark_texts(self) -> list[Any]:
+        """The pixels of each mark's words, as the full redraw drew them.
+
+        The lines are drawn over the background in every frame; copying these few small
+        pictures back on top afterwards keeps the words readable where a curve passes, at
+        the cost of a memory copy (drawing rotated text anew each frame would take
+        milliseconds per mark).
+        """
+        from matplotlib.text import Text
+        from matplotlib.transforms import Bbox
+
+        canvas = self.figure.canvas
+        renderer = canvas.get_renderer()
+        regions = []
+        for artist in self._mark_artists:
+            if not isinstance(artist, Text) or not artist.get_text():
+                continue
+            patch = artist.get_bbox_patch()
+            extent = (patch.get_window_extent(renderer) if patch is not None
+                      else artist.get_window_extent(renderer))
+            inside = Bbox.intersection(extent, artist.axes.bbox)
+            if inside is not None and inside.width > 0 and inside.height > 0:
+                regions.append(canvas.copy_from_bbox(inside))
+        return regions
 
     def _present(self) -> None:
         """Hand the finished frame to the screen / notebook."""

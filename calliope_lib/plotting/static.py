@@ -12,7 +12,10 @@ One figure, sensible at a glance:
 * while the board was unplugged the line breaks (and a hatched band marks the gap);
 * few values get a marker on each value, so a kid sees where the measurements are;
 * the recording's marks (``rec.mark("Hand drüber")``) are vertical lines through every
-  panel, their text written beside the line at the top;
+  panel, their text written beside the line at the top; so are presses of button A
+  (``button_a`` recorded with other channels: no curve of 0 and 1), see :mod:`.marks`;
+* every panel shows at least a sensible span of its unit (2 °C, 50 lx...: :mod:`.span`),
+  so noise is not blown up into jumps;
 * colour *and* line style differ per channel, readable on a projector and in a black and
   white print.
 
@@ -34,9 +37,9 @@ import numpy as np
 
 from calliope_lib.errors import InvalidParameter
 from calliope_lib.messages import language, t
-from calliope_lib.plotting import style
+from calliope_lib.plotting import span, style
 from calliope_lib.plotting.decimate import break_at_gaps, minmax
-from calliope_lib.recording import units
+from calliope_lib.plotting.marks import all_marks, draw_marks, is_button
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -122,6 +125,7 @@ def plot_recording(
     figsize: tuple[float, float] | None = None,
     lang: str | None = None,
     marks: bool = True,
+    ylim: tuple[float, float] | None = None,
     _pyplot: bool = True,
 ) -> "Figure":
     """Draw ``rec`` and return the matplotlib figure.
@@ -134,13 +138,22 @@ def plot_recording(
     * ``time_unit``: ``"s"``, ``"min"`` or ``"h"``; default chosen from the duration.
     * ``markers``: a marker on each value; default: when a channel has at most 60 values.
     * ``lang``: ``"de"`` or ``"en"``; default from ``CALLIOPE_LANG`` / the locale.
-    * ``marks``: draw the recording's marks (``rec.mark(...)``); ``marks=False`` leaves
-      them out.
+    * ``marks``: draw the recording's marks (``rec.mark(...)``) and the presses of a button
+      channel plotted with others (``button_a``); ``marks=False`` leaves them out (and
+      draws a button as a curve).
+    * ``ylim``: ``(low, high)`` of every value axis; default: fitted to the values, at least
+      the unit's minimum span (:data:`calliope_lib.plotting.span.MIN_SPAN`).
     """
     import matplotlib
 
     lang = lang or language()
     names = _channel_names(rec, channels)
+    # Button A among other channels: its presses are marks, not a panel of 0 and 1.
+    buttons = [n for n in names if is_button(n)] if marks else []
+    if buttons and len(buttons) < len(names):
+        names = [n for n in names if n not in buttons]
+    else:
+        buttons = []
     unit_of = rec.units
     groups = style.group_channels(names, unit_of)
     if ax is None:
@@ -175,6 +188,10 @@ def plot_recording(
                 look = index if ax is not None else position
                 handles.append(_draw_channel(axis, rec, name, index, look, scale, markers, lang))
                 index += 1
+            if ylim is not None:
+                axis.set_ylim(*ylim)
+            else:
+                span.apply(axis, group, unit_of, (rec[n].values for n in group))
             for start, end in rec.gaps:
                 axis.axvspan(start / scale, end / scale, facecolor="#eeeeee", edgecolor="#9a9a9a",
                              hatch="//", linewidth=0, zorder=0)
@@ -183,7 +200,8 @@ def plot_recording(
             alone = ax is None and len(groups) > 1 and len(group) == 1 and style.is_component(
                 group[0])
             if group:
-                label = style.axis_label(group, unit_of, lang, short=alone)
+                label = style.axis_label(group, unit_of, lang, short=alone,
+                                         labels={n: rec.label(n, lang) for n in group})
                 # Three or more low panels: a long label at full size is taller than its
                 # panel and runs into the next one ("Temperatur in °C" over "Helligkeit").
                 small = len(groups) > 2 and len(label) > 10
@@ -201,8 +219,8 @@ def plot_recording(
         bottom.set_xlabel(style.time_label(unit, lang))
         if duration > 0:
             bottom.set_xlim(0.0, duration / scale)
-        if marks and rec.marks:
-            draw_marks(axes if ax is None else [ax], rec.marks, scale)
+        if marks:
+            draw_marks(axes if ax is None else [ax], all_marks(rec, buttons, lang), scale)
         heading = style.title_of(rec.metadata, lang) if title is None else title
         if heading:
             if ax is None:
@@ -212,37 +230,6 @@ def plot_recording(
         if ax is None and len(axes) > 1:
             fig.align_ylabels(axes)
     return fig
-
-
-def draw_marks(axes: Sequence["Axes"], marks: Sequence[tuple[float, str]],
-               scale: float = 1.0) -> None:
-    """Each mark ``(time_s, text)`` as a vertical line through every axes, its text written
-    upwards beside the line at the top of the first axes (so it never covers a legend beside
-    the plot). ``scale``: seconds per unit of the time axis (60 for minutes).
-
-    Marks outside the time axis (set after the last value) widen it, so none is lost.
-    """
-    from matplotlib.transforms import blended_transform_factory
-
-    if not axes:
-        return
-    low, high = axes[0].get_xlim()
-    last = max(when for when, _ in marks) / scale
-    if last > high:
-        for axis in axes:
-            axis.set_xlim(low, last + 0.02 * (last - low))
-    for axis in axes:
-        for when, _text in marks:
-            axis.axvline(when / scale, color=style.MARK_COLOUR, linestyle=style.MARK_LINE_STYLE,
-                         linewidth=1.4, zorder=1.5)
-    top = axes[0]
-    where = blended_transform_factory(top.transData, top.transAxes)
-    for when, text in marks:
-        if text:
-            top.text(when / scale, 0.97, f" {text}", transform=where, rotation=90, ha="right",
-                     va="top", color=style.MARK_COLOUR, fontsize=style.MARK_FONT_SIZE,
-                     clip_on=True, zorder=5,
-                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.5})
 
 
 def _ranges(rec: "Recording", names: Sequence[str]) -> dict[str, tuple[float, float]]:
@@ -278,7 +265,7 @@ def _draw_channel(axis: "Axes", rec: "Recording", name: str, index: int, positio
                         linestyle="-" if dense else look["linestyle"],
                         linewidth=1.6 if dense and position else None,
                         marker=look["marker"] if few else None,
-                        markersize=7 if few else None, label=units.label(name, lang))
+                        markersize=7 if few else None, label=rec.label(name, lang))
     return line
 
 

@@ -246,13 +246,14 @@ def _common_words(labels: Sequence[str]) -> str:
 
 
 def axis_label(names: Sequence[str], unit_of: Mapping[str, str], lang: str | None = None,
-               short: bool = False) -> str:
+               short: bool = False, labels: Mapping[str, str] | None = None) -> str:
     """The y axis label of a group: ``"Temperatur in °C"``, ``"Beschleunigung in mg"``.
 
     ``short``: for one vector component in a panel of its own (``"x in mg"``): the long
     label would not fit a low panel, and the name stands beside the plot anyway.
     """
-    labels = [units.label(n, lang) for n in names]
+    # ``labels``: the recording's display names (rec.label), else the standard ones
+    labels = [(labels or {}).get(n) or units.label(n, lang) for n in names]
     if short and len(names) == 1 and is_component(names[0]):
         component = names[0].rsplit("_", 1)[-1]
         unit = unit_of.get(names[0], "")

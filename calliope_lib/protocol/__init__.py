@@ -14,8 +14,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from calliope_lib.protocol.events import (BadLine, BoardMessage, Columns, Event, Hello,
-                                              Reply, Row)
+    from calliope_lib.protocol.events import (
+        BadLine,
+        BoardMessage,
+        Columns,
+        Event,
+        Hello,
+        Reply,
+        Row,
+        Rows,
+        expand,
+    )
     from calliope_lib.protocol.hello import find_hello, parse_hello
     from calliope_lib.protocol.parser import StreamParser, numbered_names
 
@@ -41,7 +50,9 @@ __all__ = [
     "Hello",
     "Reply",
     "Row",
+    "Rows",
     "StreamParser",
+    "expand",
     "find_hello",
     "numbered_names",
     "parse_hello",

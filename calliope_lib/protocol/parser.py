@@ -22,9 +22,12 @@ bare number                 ``21.5``                                    ``wert``
 The promises (each one proved by a property test in ``tests/core/test_parser_*.py``):
 
 * **One stream, one result.** The events depend only on the bytes, never on how they were
-  cut into reads (1 byte or 8 KiB at a time, lines longer than :data:`MAX_LINE` included).
+  cut into reads (1 byte or 8 KiB at a time, lines longer than :data:`MAX_LINE` included);
+  only which lines share a :class:`Rows` block does (compare them with
+  :func:`~calliope_lib.protocol.events.expand`).
   Line ends are ``\\n``, ``\\r`` or ``\\r\\n``; blank lines carry nothing.
-* **Every line is counted once**: as data (:class:`Row`), as a bad line with its reason
+* **Every line is counted once**: as data (a :class:`Row`, or one line of a :class:`Rows`
+  block), as a bad line with its reason
   (:class:`BadLine`, counted in :attr:`StreamParser.bad_lines`), or as text ignored by rule
   (:class:`BoardMessage`: the REPL, a traceback, a header) or protocol (``$OK``, ``$COLS``,
   ``$HELLO``). Only a line cut short by a board restart gives two events: the broken start
@@ -38,10 +41,13 @@ The promises (each one proved by a property test in ``tests/core/test_parser_*.p
   values; the filled cells are kept.
 
 Speed: a chunk whose lines all have one numeric shape (firmware ``$D`` lines, CSV rows, Mu
-tuples, bare numbers, datalogger rows) is converted in one C-level step: the JSON scanner
-reads the whole chunk as one array of numbers, repeating sensor values are looked up in a
-small cache of cell texts, and the rows are made with ``map``. It gives exactly the events
-the line-by-line path would (property-tested); anything unusual goes line by line.
+tuples, bare numbers, datalogger rows) becomes one :class:`~calliope_lib.protocol.events.Rows`
+block instead of a Row per line: the JSON scanner reads the whole chunk as one array of
+numbers, with markers that prove every line has the same shape (:meth:`_Scanner.grid`),
+repeating decimals are looked up in a small cache, and each column becomes an
+``array('d')`` — no object per line. The block says exactly what the line-by-line path says
+(:func:`~calliope_lib.protocol.events.expand`, property-tested); anything unusual goes line
+by line.
 
 >>> p = StreamParser()
 >>> p.feed(b"temp:21                         \\r\\nlig")
@@ -55,11 +61,21 @@ from __future__ import annotations
 import json
 import math
 import re
+import struct
+from array import array
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import repeat
 
-from calliope_lib.protocol.events import BadLine, BoardMessage, Columns, Event, Reply, Row
+from calliope_lib.protocol.events import (
+    BadLine,
+    BoardMessage,
+    Columns,
+    Event,
+    Reply,
+    Row,
+    Rows,
+)
 from calliope_lib.protocol.firmware import SEQ_MODULO
 from calliope_lib.protocol.hello import parse_hello
 
@@ -95,38 +111,119 @@ KNOWN_UNITS = {
 # A number, then maybe a unit: something short that does not start like a number.
 _VALUE_UNIT = re.compile(
     r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s.,;:=+\-][^\s,;:=]{0,11})?\s*")
-_DECODE_ARRAY = json.JSONDecoder().decode
+#: The JSON scanner itself (``decode`` without its two regular expressions around it).
+_SCAN = json.JSONDecoder().scan_once
 _MINUS_ZERO = re.compile(r"-0(?![.\deE])")
-_EMPTY_CELL = re.compile(r"(?:(?<=,)|^)(?=,|$)")
-
-
-def _numbers(text: str) -> list:
-    """``"1,2.5,-3"`` -> ``[1, 2.5, -3]`` in one C-level step (the JSON scanner is 3-4 times
-    faster than ``float()`` per cell). Raises ValueError for anything that is not a plain
-    number (``+1``, ``1_0``, ``inf``, an empty cell): the chunk then goes line by line,
-    where ``float()`` decides. Where both accept a cell, they agree on its value."""
-    if "nan" in text:
-        text = text.replace("nan", "NaN")  # what our firmware sends for "no reading"
-    if "-0" in text and _MINUS_ZERO.search(text):
-        raise ValueError("-0")  # JSON reads it as the integer 0; float() keeps the sign
-    return _DECODE_ARRAY(f"[{text}]")
-
-
-_PROMPT = re.compile(r"^(?:>>> ?|\.\.\. )+")
-
-#: ``map(_new, repeat(Row), fields)`` makes rows at C speed (NamedTuple's ``__new__`` is Python).
-_new = tuple.__new__
-#: Distinct cell texts remembered with their float value (per parser), see ``_floats``.
-_CACHE_SIZE = 4096
 
 
 class _FloatCache(dict):
-    """``cache[text]`` is ``float(text)``, converted on first use."""
+    """``cache[text]`` is ``float(text)``, converted on first use (see :class:`_Scanner`)."""
 
     def __missing__(self, text: str) -> float:
         value = self[text] = float(text)
         return value
 
+
+class _Scanner:
+    """Reads the numbers of a whole chunk in one C-level step (see :meth:`grid`).
+
+    The JSON scanner reads integers fast but a decimal like ``21.5`` as slowly as
+    ``float()``. Sensor values repeat (a temperature, a light level), so decimal texts are
+    looked up in a small cache and converted only once. A chunk of mostly new decimals
+    (the datalogger's clock, fine fractions) turns the cache off for a while.
+    """
+
+    def __init__(self) -> None:
+        self._cache = _FloatCache()
+        self._cached = json.JSONDecoder(parse_float=self._cache.__getitem__).scan_once
+        self._rest = 0  # chunks to read without the cache (its texts did not repeat)
+
+    def grid(self, body: str, count: int, cells: int, holes: bool = False,
+             spaces: bool = False, sep: str = "\n") -> list | None:
+        """The numbers of ``count`` lines (``body``: joined by ``sep``) of ``cells``
+        comma-separated numbers each: the JSON scanner reads the whole chunk as one array
+        (3-4 times faster than ``float()`` per cell), with an empty string after each line.
+        The result is flat, ``cells + 1`` items per line; None when a line holds another
+        count of cells (the empty strings are then out of place).
+
+        Where ``float()`` and JSON both accept a cell, they agree on its value; anything JSON
+        reads differently or not at all (``+1``, ``1_0``, ``inf``, ``-0``, ``007``) raises
+        ValueError, and the chunk goes line by line, where ``float()`` decides. ``holes``:
+        empty cells (``1.00,,130``) become None; without it they raise too. ``spaces``: a
+        space also separates two cells and is itself a cell, None (so the caller can check
+        where the spaces were; a ``sep`` holding a space is replaced first).
+        """
+        if '"' in body or "[" in body or "{" in body or "u" in body or "l" in body:
+            raise ValueError("not numbers")  # null, true, false, text, lists: JSON, not float()
+        if _MINUS_ZERO.search(body):
+            raise ValueError("-0")  # JSON reads it as the integer 0; float() keeps the sign
+        if "n" in body and "nan" in body:
+            body = body.replace("nan", "NaN")  # what our firmware sends for "no reading"
+        text = body.replace(sep, ',"",')
+        if spaces:
+            text = text.replace(" ", ",null,")
+        if holes:
+            text = f",{text},".replace(",,", ",null,").replace(",,", ",null,")[1:-1]
+        text = f'[{text},""]'
+        try:
+            if self._rest or "." not in body and "e" not in body and "E" not in body:
+                self._rest = max(0, self._rest - 1)
+                flat, end = _SCAN(text, 0)
+            else:
+                cache = self._cache
+                if len(cache) > _CACHE_SIZE:
+                    cache.clear()
+                known = len(cache)
+                flat, end = self._cached(text, 0)
+                if (len(cache) - known) * 4 > count:
+                    self._rest = 16
+        except StopIteration:  # how the scanner says "not JSON"
+            raise ValueError("not numbers") from None
+        if end != len(text):
+            raise ValueError("not numbers")  # a "]" in a line
+        if len(flat) != count * (cells + 1) or flat[cells::cells + 1].count("") != count:
+            return None
+        return flat
+
+
+_PACKERS: dict[int, struct.Struct] = {}
+
+
+def _doubles(cells: list) -> array:
+    """``array('d', cells)``, a third faster: ``struct`` converts each number without
+    parsing a format per item. Raises (struct.error, OverflowError) for anything else."""
+    packer = _PACKERS.get(len(cells))
+    if packer is None:
+        if len(_PACKERS) > 64:
+            _PACKERS.clear()
+        packer = _PACKERS[len(cells)] = struct.Struct(f"{len(cells)}d")
+    out = array("d")
+    out.frombytes(packer.pack(*cells))
+    return out
+
+
+def _columns(flat: list, stride: int, indexes: range | list[int]) -> list[array]:
+    """The columns ``indexes`` of a flat grid (``stride`` items per line) as arrays of
+    doubles, converted in one step for all of them."""
+    cells: list = []
+    for index in indexes:
+        cells += flat[index::stride]
+    packed = _doubles(cells)
+    count = len(cells) // len(indexes)
+    return [packed[k:k + count] for k in range(0, len(cells), count)]
+
+
+def _column(cells: list) -> Sequence[float | None]:
+    """One column of a CSV block as floats: an ``array('d')``, or a list with None where a
+    cell was empty."""
+    if None not in cells:
+        return _doubles(cells)
+    return [None if cell is None else float(cell) for cell in cells]
+
+
+_PROMPT = re.compile(r"^(?:>>> ?|\.\.\. )+")
+#: Distinct decimal texts remembered with their value (per parser), see :class:`_Scanner`.
+_CACHE_SIZE = 4096
 
 def _numbered(count: int) -> tuple[str, ...]:
     return tuple(f"wert{i}" for i in range(1, count + 1))
@@ -163,6 +260,13 @@ def _is_word(text: str) -> bool:
 def _short(raw: bytes) -> str:
     """The first 40 bytes of a line, as text for a :class:`BadLine` (same for every split)."""
     return raw[:40].decode("utf-8", "replace")
+
+
+def _one_line_end(data: bytes) -> bytes:
+    """``\\r\\n`` and ``\\r`` made ``\\n``."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
 
 
 def _first_line_end(data: bytes) -> int:
@@ -204,8 +308,7 @@ class StreamParser:
         self._in_traceback = False
         self._traceback_repl = False
         self._after_prompt = False  # the last line was the REPL's prompt (with an echo)
-        self._cache = _FloatCache()
-        self._cache_rest = 0  # chunks to convert without the cache (its texts did not repeat)
+        self._grid = _Scanner().grid
 
     # -- bytes to lines -------------------------------------------------------------------
     def feed(self, data: bytes) -> list[Event]:
@@ -246,16 +349,22 @@ class StreamParser:
 
     def _body(self, body: bytes) -> list[Event]:
         """Complete lines (without the final line end) to events."""
-        if b"\r" in body:
-            body = body.replace(b"\r\n", b"\n")
-            if b"\r" in body:
-                body = body.replace(b"\r", b"\n")
         try:
-            lines = body.decode("utf-8").split("\n")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return self._parse_raw_lines(body.split(b"\n"))
+            return self._parse_raw_lines(_one_line_end(body).split(b"\n"))
+        if "\r" in text:
+            if text[-1] == "\r":  # the "\r" of the last "\r\n" (or a blank line): no line
+                text = text[:-1]
+            lines = text.split("\r\n")
+            # Only "\r\n" ends (no lone "\r" or "\n"): split already. Else make them one kind.
+            if not text.count("\r") == text.count("\n") == len(lines) - 1:
+                lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        else:
+            lines = text.split("\n")
         if len(body) > MAX_LINE and max(map(len, lines)) > MAX_LINE // 4:
-            return self._parse_raw_lines(body.split(b"\n"))  # maybe an overlong line inside
+            # maybe an overlong line inside
+            return self._parse_raw_lines(_one_line_end(body).split(b"\n"))
         return self.parse_lines(lines)
 
     def _parse_raw_lines(self, raw_lines: list[bytes]) -> list[Event]:
@@ -588,65 +697,54 @@ class StreamParser:
 
     # -- whole chunks at once ---------------------------------------------------------------
     def _block(self, lines: list[str]) -> list[Event] | None:
-        """All lines of a chunk in one numeric shape, converted at C speed; None if the chunk
-        is mixed (then it goes line by line). Must give exactly the line-by-line events."""
+        """All lines of a chunk in one numeric shape as one :class:`Rows` block, converted at
+        C speed; None if the chunk is mixed (then it goes line by line). Must say exactly what
+        the line-by-line events say (:func:`~calliope_lib.protocol.events.expand`)."""
+        if not lines[0]:  # the "\n" of a "\r\n" cut between two reads: no line
+            lines = lines[1:]
         if not lines[-1]:
             lines = lines[:-1]
         first = lines[0][:1]
         try:
             if first == "$":
-                return self._block_firmware(lines)
-            if first == "(":
-                events = self._block_tuples(lines)
-                if events is not None:
-                    self._after_prompt = False
-                return events
-            if first.isdigit() or first == "-":
-                events = self._block_numbers(lines)
-                if events is not None:
-                    self._after_prompt = False
-                return events
+                block = self._block_firmware(lines)
+            elif first == "(":
+                block = self._block_tuples(lines)
+            elif first.isdigit() or first == "-":
+                block = self._block_numbers(lines)
+            else:
+                return None
         except Exception:  # not one shape after all: line by line (state is set only at the end)
             return None
-        return None
+        if block is None:
+            return None
+        if first != "$":
+            self._after_prompt = False
+        return [block]
 
-    def _block_firmware(self, lines: list[str]) -> list[Event] | None:
+    def _block_firmware(self, lines: list[str]) -> Rows | None:
         columns = self._fw_columns
         width = len(columns)
         count = len(lines)
-        # Each line "$D <seq> <ms> <v>,<v>": three spaces, so every line gives four words;
-        # the first of each four must be "$D" and the last hold width - 1 commas.
-        if not width or set(map(str.count, lines, repeat(" "))) != {3}:
+        body = "\n".join(lines)
+        # Every line is "$D <seq> <ms> <v>,<v>": the "\n$D " between lines ends a line for
+        # _grid (a line that does not start so joins the one before: _grid then finds a line
+        # missing), another "$" stops the JSON scanner. The two other spaces of a line become
+        # JSON nulls, so each line gives width + 4 cells. With two spaces per line, no null
+        # is left for the seq, ms and value cells (converting a None raises), so the nulls
+        # are where the spaces belong: cells 1 and 3.
+        if not width or not body.startswith("$D ") or body.count(" ") != 3 * count:
             return None
-        words = " ".join(lines).split(" ")
-        if words[0::4].count("$D") != count:
+        cells = width + 4
+        flat = self._grid(body[3:], count, cells, spaces=True, sep="\n$D ")
+        if flat is None:
             return None
-        fields = words[3::4]
-        if set(map(str.count, fields, repeat(","))) != {width - 1}:
+        seqs = flat[0::cells + 1]
+        if type(sum(seqs)) is not int:  # int() as line by line: "1.0" or "1e3" is no number
             return None
-        seqs = list(map(int, words[1::4]))  # int() and float(), as line by line
-        times = list(map(float, _numbers(",".join(words[2::4]))))
-        values = self._floats(",".join(fields).split(","))
-        rows = list(zip(*[iter(values)] * width))
+        times, *values = _columns(flat, cells + 1, [2, *range(4, cells)])
         self._count_lost(seqs)
-        return list(map(_new, repeat(Row), zip(repeat(columns), rows, times, seqs, repeat(None))))
-
-    def _floats(self, cells: list[str]) -> list[float]:
-        """``float()`` of every cell. Sensor values repeat (a temperature, a light level), so
-        each distinct text is converted once and then looked up (a C-level dict lookup is
-        cheaper than converting). A chunk of mostly new texts (noise, fine fractions) turns
-        the lookups off for a while and converts with the JSON scanner instead."""
-        if self._cache_rest:
-            self._cache_rest -= 1
-            return list(map(float, _numbers(",".join(cells))))
-        cache = self._cache
-        if len(cache) > _CACHE_SIZE:
-            cache.clear()
-        known = len(cache)
-        values = list(map(cache.__getitem__, cells))
-        if (len(cache) - known) * 4 > len(cells):
-            self._cache_rest = 16
-        return values
+        return Rows(columns, tuple(values), times, seqs)
 
     def _count_lost(self, seqs: list[int]) -> None:
         last = self._last_seq
@@ -666,94 +764,56 @@ class StreamParser:
             last = seq
         self._last_seq = last
 
-    def _block_tuples(self, lines: list[str]) -> list[Event] | None:
-        commas = set(map(str.count, lines, repeat(",")))
-        if len(commas) != 1:
+    def _block_tuples(self, lines: list[str]) -> Rows | None:
+        count = len(lines)
+        body = "\n".join(lines)
+        # Every line is "(" ... ")" with no other bracket: "(a, b)\n(c, d)".
+        if (body[-1] != ")" or body.count("(") != count or body.count(")") != count
+                or body.count(")\n(") != count - 1 or "\t" in body):
             return None
-        width = commas.pop() + 1
-        if not (all(map(str.startswith, lines, repeat("(")))
-                and all(map(str.endswith, lines, repeat(")")))):
+        width = body.count(",") // count + 1
+        flat = self._grid(body[1:-1].replace(")\n(", "\n"), count, width)
+        if flat is None:
             return None
-        text = ",".join(lines)
-        if text.count("(") != len(lines) or text.count(")") != len(lines) or not text.isprintable():
-            return None
-        flat = list(map(float, _numbers(text.replace("(", "").replace(")", ""))))
-        value_rows = zip(*[iter(flat)] * width)
-        return list(map(_new, repeat(Row), zip(repeat(numbered_names(width)), value_rows,
-                                       repeat(None), repeat(None), repeat(None))))
+        return Rows(numbered_names(width),
+                    tuple(_columns(flat, width + 1, range(width))))
 
-    def _block_numbers(self, lines: list[str]) -> list[Event] | None:
-        commas = set(map(str.count, lines, repeat(",")))
-        if len(commas) != 1:
+    def _block_numbers(self, lines: list[str]) -> Rows | None:
+        count = len(lines)
+        body = "\n".join(lines)
+        if "\t" in body:  # (JSON skips tabs; the only other blanks it skips are line ends)
             return None
-        width = commas.pop() + 1
-        text = ",".join(lines)
-        if not text.isprintable():
-            return None
+        width = body.count(",") // count + 1
         header = self._header
-        if header is not None and (",," in text or text[0] == "," or text[-1] == ","):
-            return self._block_gaps(text, len(lines), width, header)
-        flat = list(map(float, _numbers(text)))
-        if len(flat) != len(lines) * width:
+        holes = header is not None and (",," in body or ",\n" in body or "\n," in body
+                                        or body[0] == "," or body[-1] == ",")
+        flat = self._grid(body, count, width, holes)
+        if flat is None:
             return None
         if width == 1:
-            return list(map(_new, repeat(Row), zip(repeat(("wert",)), zip(flat),
-                                           repeat(None), repeat(None), repeat(None))))
+            return Rows(("wert",), (_doubles(flat[0::2]),))
         if header is not None:
-            if len(header) + self._header_has_time != width:
+            cells = [flat[i::width + 1] for i in range(width)]
+            has_time = self._header_has_time
+            if len(header) + has_time != width:
                 return None
-            if self._header_has_time:
-                seconds = flat[0::width]
-                if any(map(math.isnan, seconds)):
-                    return None
-                board_ms = list(map(float.__mul__, seconds, repeat(1000.0)))
-                value_rows = list(zip(*(flat[i::width] for i in range(1, width))))
-            else:
-                value_rows = list(zip(*[iter(flat)] * width))
-                board_ms = [None] * len(value_rows)
+            board_ms = None
+            if has_time:
+                seconds = cells.pop(0)
+                if None in seconds or any(map(math.isnan, seconds)):
+                    return None  # line by line: a bad line, with its text
+                board_ms = array("d", map(float.__mul__, map(float, seconds), repeat(1000.0)))
+            values = tuple(map(_column, cells))
+            if holes and all(isinstance(c, list) for c in values) and (
+                    (None,) * len(values) in zip(*values)):
+                return None  # a line without any value: line by line, a bad line
             self._header_confirmed = True
             self._width, self._odd_width = width, None
-            return list(map(_new, repeat(Row), zip(repeat(header), value_rows, board_ms,
-                                           repeat(None), repeat(None))))
+            return Rows(header, values, board_ms)
         if self._width is not None and self._width != width:
             return None
         self._width, self._odd_width = width, None
-        value_rows = zip(*[iter(flat)] * width)
-        return list(map(_new, repeat(Row), zip(repeat(numbered_names(width)), value_rows,
-                                       repeat(None), repeat(None), repeat(None))))
-
-    def _block_gaps(self, text: str, count: int, width: int,
-                    header: tuple[str, ...]) -> list[Event] | None:
-        """Rows under a header with empty cells (the datalogger's ``1.00,,130``): an empty
-        cell is a missing value, the filled ones are kept, as line by line."""
-        has_time = self._header_has_time
-        if len(header) + has_time != width:
-            return None
-        raw = _numbers(_EMPTY_CELL.sub("null", text))  # JSON's null: None for an empty cell
-        if len(raw) != count * width:
-            return None
-        events: list[Event] = []
-        append = events.append
-        new = tuple.__new__
-        board_ms = None
-        for cells in zip(*[iter(raw)] * width):
-            if has_time:
-                seconds = cells[0]
-                if seconds is None or math.isnan(seconds):
-                    return None  # line by line: a bad line, with its text
-                board_ms = float(seconds) * 1000.0
-                cells = cells[1:]
-            if None in cells:
-                kept = [(n, float(v)) for n, v in zip(header, cells) if v is not None]
-                if not kept:
-                    return None
-                names, values = zip(*kept)
-                append(new(Row, (names, values, board_ms, None, None)))
-            else:
-                append(new(Row, (header, tuple(map(float, cells)), board_ms, None, None)))
-        self._header_confirmed = True
-        self._width, self._odd_width = width, None
-        return events
+        return Rows(numbered_names(width), tuple(_columns(flat, width + 1, range(width))))
 
     # -- our firmware ---------------------------------------------------------------------
     def _firmware_data(self, line: str) -> Row | None:

@@ -14,13 +14,21 @@ A file looks like this (pandas reads it with ``pd.read_csv(path, comment="#")``,
 ``sep=";", decimal=","`` for the German Excel dialect)::
 
     # calliope-lib recording
-    # format: 1
+    # format: 2
     # start: 2026-11-26T17:40:00+01:00
     # unit temperature: °C
-    zeit_s,temperature,light
+    # unit light:
+    # column temperature: Temperatur (°C)
+    # column light: Helligkeit (0–255)
+    Zeit (s),Temperatur (°C),Helligkeit (0–255)
     0.000,24,131
     0.500,24,129
     # gap: 12.300 15.800
+
+The header row says the channels' display names for people (German, or English with
+``CALLIOPE_LANG=en``); the ``# column`` lines give ``cl.load`` their ids back
+(``rec["temperature"]``). Files of format 1 (ids in the header: ``zeit_s,temperature``)
+load as before. Details: :mod:`.csv_format`.
 
 >>> rec.save("messung.csv")          # doctest: +SKIP
 >>> rec = cl.load("messung.csv")     # doctest: +SKIP

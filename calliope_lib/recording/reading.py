@@ -4,7 +4,9 @@
 
 * our own files (:mod:`.csv_format`), also after a spreadsheet saved them again: German
   Excel (``;``, decimal comma, cp1252, ``\\r\\n``, rows padded with ``;;``), LibreOffice
-  ("quote all"), tab-separated text, UTF-16; channel names with commas or quotes;
+  ("quote all"), tab-separated text, UTF-16; channel names with commas or quotes; the
+  header's display names (``Temperatur (°C)``) become the channels' ids again
+  (:func:`channel_ids`), with or without the ``# column`` lines;
 * MakeCode's data export (:mod:`.importers.makecode`);
 * the on-board datalogger's ``MY_DATA.HTM`` and its CSV (:mod:`.importers.datalogger`);
 * Mu's data capture (:mod:`.importers.mu`).
@@ -29,9 +31,15 @@ import json
 import math
 from pathlib import Path
 
-from calliope_lib.errors import RecordingFileError, RecordingFileMissing
-from calliope_lib.messages import t
-from calliope_lib.recording.csv_format import parse_mark
+from calliope_lib.errors import RecordingFileError, RecordingFileMissing, RecordingIsFolder
+from calliope_lib.messages import LANGUAGES, t
+from calliope_lib.recording import units
+from calliope_lib.recording.csv_format import (
+    label_from_title,
+    parse_mark,
+    split_named,
+    time_title,
+)
 from calliope_lib.recording.importers import datalogger, makecode, mu
 from calliope_lib.recording.importers.report import (
     MAX_LINE_WARNINGS,
@@ -49,7 +57,8 @@ from calliope_lib.recording.importers.text import (
 )
 from calliope_lib.recording.recording import Recording
 
-__all__ = ["FAST_BYTES", "MAX_LINE_WARNINGS", "load_recording", "parse_recording_text"]
+__all__ = ["FAST_BYTES", "MAX_LINE_WARNINGS", "channel_ids", "load_recording",
+           "parse_recording_text"]
 
 #: Files of our own format larger than this are read with pandas' C parser (when installed).
 FAST_BYTES = 2_000_000
@@ -63,7 +72,8 @@ def load_recording(path: str | Path) -> Recording:
     Lines that cannot be read are skipped with a warning naming the line and the reason
     (``rec.load_problems`` lists them all as ``(line number, reason)``). Raises
     :class:`~calliope_lib.errors.RecordingFileMissing` (listing the CSV files that are there)
-    when the file does not exist, :class:`~calliope_lib.errors.RecordingFileError` when it
+    when the file does not exist, :class:`~calliope_lib.errors.RecordingIsFolder` when the
+    path is a folder, :class:`~calliope_lib.errors.RecordingFileError` when it
     holds no table with a time column.
 
     >>> rec = cl.load("messung.csv")        # doctest: +SKIP
@@ -71,12 +81,9 @@ def load_recording(path: str | Path) -> Recording:
     """
     path = Path(path)
     if not path.exists():
-        folder = path.parent if str(path.parent) else Path(".")
-        try:
-            files = ", ".join(sorted(p.name for p in folder.glob("*.csv"))[:10]) or "-"
-        except OSError:
-            files = "-"
-        raise RecordingFileMissing(path=str(path), folder=str(folder.resolve()), files=files)
+        raise RecordingFileMissing.at(path)
+    if path.is_dir():
+        raise RecordingIsFolder.at(path)
     if path.stat().st_size > FAST_BYTES:
         with open(path, "rb") as fh:
             head = fh.read(4096)
@@ -98,16 +105,35 @@ def parse_any_text(text: str, source: str = "<text>") -> Recording:
     first = next((line for line in lines if line.strip()), "")
     if makecode.looks_like(first):
         return makecode.parse_makecode(text, source)
-    if datalogger.looks_like_csv(first):
+    if datalogger.looks_like_csv(first) and not _our_time_title(first):
         return datalogger.parse_datalogger_text(text, source)
     if not first.lstrip('"').startswith("#") and mu.looks_like(lines):
         return mu.parse_mu(text, source)
     return parse_recording_text(text, source)
 
 
-def _parse_meta(rec: Recording, body: str) -> None:
-    """One ``#`` line (without the ``#``): metadata, a unit, a gap, a mark, a counter or a
-    note."""
+def _our_time_title(line: str) -> bool:
+    """Whether a header starts with our time column (``Time (s)``, ``Zeit (s)``): one of our
+    files whose ``#`` lines a spreadsheet dropped, not the datalogger's ``Time (seconds)``."""
+    sep = separator_of(line)
+    cells = split_cells(line, sep)
+    first = cells[0].strip() if cells else ""
+    return first in {time_title(lang) for lang in LANGUAGES}
+
+
+def _parse_meta(rec: Recording, body: str, titles: dict[str, str] | None = None) -> None:
+    """One ``#`` line (without the ``#``): metadata, a unit, a column's title (into
+    ``titles``: title -> id), a gap, a mark, a counter or a note."""
+    for kind in ("unit ", "column "):
+        if body.startswith(kind):
+            named = split_named(body[len(kind):])
+            if named is None:
+                break
+            if kind == "unit ":
+                rec.use_units({named[0]: named[1]})
+            elif titles is not None and named[1]:
+                titles.setdefault(named[1], named[0])
+            return
     key, sep, value = body.partition(": ")
     if not sep:
         key, sep, value = body.partition(":")
@@ -115,9 +141,7 @@ def _parse_meta(rec: Recording, body: str) -> None:
             return
     key = key.strip()
     value = value.strip() if key not in ("note",) else value
-    if key.startswith("unit "):
-        rec.use_units({key[5:].strip(): value})
-    elif key == "gap":
+    if key == "gap":
         try:
             start, end = (float(x.replace(",", ".")) for x in value.split())
             rec.add_gap(start, end)
@@ -160,6 +184,47 @@ def _comment(line: str, sep: str, padded: bool) -> str | None:
     return line[1:].strip()
 
 
+def channel_ids(rec: Recording, header: list[str], titles: dict[str, str],
+                ours: bool) -> list[str]:
+    """The channel id of each column title of a header (the time column left out).
+
+    ``titles``: the file's ``# column`` lines (title -> id). A title without one is looked up
+    among the known display names (:func:`~calliope_lib.recording.units.channel_of_title`),
+    unless the file says it is of format 1 (its header holds the ids themselves); a title
+    nobody knows is the channel's name (as are all titles of a format 1 file). Units a title
+    holds and display names the recording gave its channels are set on ``rec``.
+
+    >>> rec = Recording(metadata={"format": "2"})
+    >>> rec.use_units({"lux": "lx"})  # from the file's "# unit lux: lx"
+    >>> channel_ids(rec, ["Temperatur (°C)", "Fotoz. (lx)", "wert1"],
+    ...             {"Fotoz. (lx)": "lux"}, ours=True)
+    ['temperature', 'lux', 'wert1']
+    >>> rec.label("lux")
+    'Fotoz.'
+    """
+    format_1 = ours and str(rec.metadata.get("format", "1")).strip() in ("", "0", "1")
+    ids: list[str] = []
+    labels: dict[str, str] = {}
+    for title in header:
+        name = titles.get(title)
+        unit = None
+        if name is None and not format_1:
+            found = units.channel_of_title(title)
+            if found is not None:
+                name, unit = found
+        if name is None or name in ids:
+            name = title  # unknown, or a second title for one id: the title is the name
+        elif title in titles:  # the file's own title: what it says beyond the unit is a label
+            label = label_from_title(title, name, rec._units.get(name, units.unit_of(name)))
+            if label not in {" ".join(known.split()) for known in units.labels_of(name)}:
+                labels[name] = label  # the recording's own (standard ones follow the language)
+        if unit is not None and name not in rec._units:
+            rec.use_units({name: unit})
+        ids.append(name)
+    rec.use_labels(labels)
+    return ids
+
+
 def parse_recording_text(text: str, source: str = "<text>") -> Recording:
     """Parse the text of one of our recording files (see :mod:`.csv_format` for the format).
 
@@ -194,12 +259,13 @@ def parse_recording_text(text: str, source: str = "<text>") -> Recording:
         raise RecordingFileError(
             path=source, reason=t("load.no_time_column", first=columns[0] if columns else ""),
         )
-    names = columns[1:]
     width = len(columns)
+    titles: dict[str, str] = {}
     for _, line in numbered[:header_at]:
         body = _comment(line, sep, padded)
         if body is not None:
-            _parse_meta(rec, body)
+            _parse_meta(rec, body, titles)
+    names = channel_ids(rec, columns[1:], titles, ours)
 
     sample = [split_cells(line, sep) for _, line in numbered[header_at + 1:header_at + 50]
               if not line.startswith(("#", '"#'))]

@@ -46,14 +46,17 @@ class Channel:
     times: np.ndarray
     values: np.ndarray
     unit: str
+    #: The display name the recording gave this channel (``rec.set_label``), else ``""``.
+    display: str = ""
 
     def __len__(self) -> int:
         return len(self.values)
 
     @property
     def label(self) -> str:
-        """Readable name, e.g. ``"Temperatur"`` (German) or ``"Temperature"``."""
-        return units.label(self.name)
+        """Readable name, e.g. ``"Temperatur"`` (German) or ``"Temperature"``: the
+        recording's own (:meth:`Recording.label`), else the standard one."""
+        return self.display or units.label(self.name)
 
     def _finite(self) -> np.ndarray:
         values = self.values
@@ -94,16 +97,20 @@ class Summary(dict):
     """Per channel ``{"count", "min", "max", "mean", "unit"}``; prints as a small table.
 
     The keys are the channels' names in code (``summary["temperature"]``); the printed table
-    shows their readable names ("Temperatur") and numbers with the decimal mark of the
-    language, like the plots (``21,5``).
+    shows their readable names ("Temperatur", :attr:`labels`) and numbers with the decimal
+    mark of the language, like the plots (``21,5``).
     """
+
+    #: channel -> display name (filled by :meth:`Recording.summary`).
+    labels: dict[str, str]
 
     def _rows(self) -> list[tuple[str, ...]]:
         from calliope_lib.messages import with_decimal_mark
 
         rows = [tuple(t(f"summary.{column}") for column in _SUMMARY_COLUMNS)]
         for name, s in self.items():
-            rows.append((units.label(name), str(s["count"]),
+            label = getattr(self, "labels", {}).get(name) or units.label(name)
+            rows.append((label, str(s["count"]),
                          *(with_decimal_mark(_fmt(s[k])) for k in ("min", "max", "mean")),
                          s["unit"]))
         return rows
@@ -159,6 +166,7 @@ class Recording:
         self._times: dict[str, array] = {}
         self._values: dict[str, array] = {}
         self._units: dict[str, str] = {}
+        self._labels: dict[str, str] = {}  # display names the recording gave (set_label)
         #: Free information: board, port, start (ISO 8601), firmware, title, calibrations...
         self.metadata: dict[str, Any] = dict(metadata or {})
         self.metadata.setdefault("start", datetime.now(timezone.utc).astimezone().isoformat(
@@ -209,12 +217,13 @@ class Recording:
             listener(time, names, values, board_ms)
 
     def add_channel(self, name: str, times: Sequence[float] = (), values: Sequence[float] = (),
-                    unit: str | None = None) -> None:
+                    unit: str | None = None, label: str | None = None) -> None:
         """Add (or replace) a whole channel at once, e.g. a converted sensor channel.
 
         With no ``times`` and ``values`` the channel exists but is empty (a column of a file
         that holds no value yet). ``unit=None`` keeps a unit already set with
         :meth:`use_units`, else takes the standard one (:func:`~calliope_lib.recording.units.unit_of`).
+        ``label``: its display name (:meth:`set_label`); None keeps the one it has.
 
         >>> rec = Recording()
         >>> rec.add_channel("feuchte", [0.0, 1.0], [40.0, 42.5], unit="%")
@@ -231,6 +240,8 @@ class Recording:
             self._units[name] = unit
         else:
             self._units.setdefault(name, units.unit_of(name))
+        if label is not None:
+            self._labels[name] = " ".join(str(label).split())
 
     def use_units(self, mapping: dict[str, str]) -> None:
         """Units for channels, also for those that have no value yet (they keep it when their
@@ -293,6 +304,7 @@ class Recording:
             np.array(self._times[name], dtype=float),
             np.array(self._values[name], dtype=float),
             self._units.get(name, ""),
+            self._labels.get(name, ""),
         )
 
     def __contains__(self, name: object) -> bool:
@@ -349,6 +361,51 @@ class Recording:
         """``{channel: unit}`` for all channels."""
         return {name: self._units.get(name, "") for name in self._times}
 
+    # -- display names --------------------------------------------------------------------
+    # A channel's id (``"lux"``) stays the same in code and files; its display name is what
+    # people read in plots, summaries and the CSV header. The one place that says it:
+    def label(self, name: str, lang: str | None = None) -> str:
+        """The display name of a channel: the one this recording gave it
+        (:meth:`set_label`), else a name given to its id for the whole program
+        (:func:`~calliope_lib.recording.units.name_channels`, e.g. by the lessons), else the
+        standard one in the reader's language (``lang``: ``"de"``/``"en"``).
+
+        >>> rec = Recording()
+        >>> rec.add("temperature", 0.0, 21.5)
+        >>> rec.label("temperature", "de"), rec.label("temperature", "en")
+        ('Temperatur', 'Temperature')
+        >>> rec.set_label("temperature", "Im Kühlschrank")
+        >>> rec.label("temperature")
+        'Im Kühlschrank'
+        """
+        return self._labels.get(name) or units.label(name, lang)
+
+    def set_label(self, name: str, label: str) -> None:
+        """Give a channel its own display name: ``rec.set_label("t2", "Thermistor 2")``.
+
+        Plots, ``rec.summary()`` and the CSV header show it; the channel keeps its name in
+        code (``rec["t2"]``). The file keeps it, so ``cl.load`` gives it back. An empty
+        ``label`` goes back to the standard name.
+        """
+        if name not in self._times:
+            raise UnknownChannel(name, self.channels)
+        self.use_labels({name: label})
+
+    def use_labels(self, mapping: dict[str, str]) -> None:
+        """Display names for channels, also for those that have no value yet (like
+        :meth:`use_units`). One line each: line breaks become spaces."""
+        for name, label in mapping.items():
+            text = " ".join(str(label).split())
+            if text:
+                self._labels[name] = text
+            else:
+                self._labels.pop(name, None)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """``{channel: display name}`` for all channels, in the reader's language."""
+        return {name: self.label(name) for name in self._times}
+
     @property
     def duration(self) -> float:
         """Seconds from the first to the last value."""
@@ -359,6 +416,7 @@ class Recording:
     def summary(self) -> Summary:
         """Per channel: count, min, max, mean (and unit). Prints as a table."""
         result = Summary()
+        result.labels = self.labels
         for ch in self:
             result[ch.name] = {"count": len(ch), "min": ch.min(), "max": ch.max(),
                                "mean": ch.mean(), "unit": ch.unit}
@@ -376,17 +434,22 @@ class Recording:
     # Conveniences for a kid's notebook (``rec.plot()``). Data flows one way, from the
     # recording to files, sensors and pictures: those modules import this one, so these
     # methods import them only when called (lazily), never at import time.
-    def convert(self, channel: str, sensor: Callable[[Any], Any], name: str | None = None) -> str:
+    def convert(self, channel: str, sensor: Callable[[Any], Any], name: str | None = None,
+                label: str | None = None) -> str:
         """Add a channel converted by a DIY ``sensor`` (see :mod:`calliope_lib.sensors`).
 
-        The raw channel stays. Returns the new channel's name.
+        The raw channel stays. Returns the new channel's name. ``label``: the display name
+        people read in plots, summaries and the CSV header (:meth:`set_label`).
 
         >>> from calliope_lib.sensors import Thermistor           # doctest: +SKIP
-        >>> rec.convert("p1", Thermistor(), name="temperatur_ntc")  # doctest: +SKIP
+        >>> rec.convert("p1", Thermistor(), name="temperatur_ntc", label="Thermistor")  # doctest: +SKIP
         """
         from calliope_lib.sensors import convert_channel
 
-        return convert_channel(self, channel, sensor, name)
+        new = convert_channel(self, channel, sensor, name)
+        if label is not None:
+            self.set_label(new, label)
+        return new
 
     def save(self, path: str | Path, dialect: str = "default") -> Path:
         """Save as CSV (``dialect="excel-de"`` for German Excel: ``;`` and decimal comma).

@@ -78,7 +78,11 @@ def to_pandas(rec: "Recording", form: str = "long") -> "pandas.DataFrame":
     * ``form="long"``: one row per value, columns ``zeit_s`` (s), ``kanal``, ``wert``,
       ``einheit``; good for ``groupby("kanal")`` and seaborn.
     * ``form="wide"``: one row per moment (as in the CSV file), a column per channel, NaN
-      where a channel has no value; the units are in ``frame.attrs["units"]``.
+      where a channel has no value; the units are in ``frame.attrs["units"]``, the display
+      names (``Temperatur``) in ``frame.attrs["labels"]``.
+
+    The columns keep the channels' ids (``temperature``), as code names them; a CSV file
+    read with ``pandas.read_csv(path, comment="#")`` has the display names instead.
     """
     pd = require("pandas", "calliope-lib[pandas]")
     if form == "long":
@@ -93,5 +97,6 @@ def to_pandas(rec: "Recording", form: str = "long") -> "pandas.DataFrame":
         frame = pd.DataFrame(matrix, columns=rec.channels)
         frame.insert(0, "zeit_s", times)
         frame.attrs["units"] = rec.units
+        frame.attrs["labels"] = rec.labels
         return frame
     raise InvalidParameter(key="bad_value.title", name="form", value=f"{form!r} (long, wide)")

@@ -34,7 +34,6 @@ from typing import IO, Callable, Sequence
 from calliope_lib.errors import write_error
 from calliope_lib.messages import note, register, warn
 from calliope_lib.recording.csv_format import (
-    TIME_COLUMN,
     counter_lines,
     dialect_of,
     encoding_of,
@@ -43,14 +42,13 @@ from calliope_lib.recording.csv_format import (
     format_time,
     gap_line,
     gap_lines,
-    header_lines,
     mark_line,
+    table_head,
     table_writer,
 )
 from calliope_lib.recording.locking import lock, open_new, open_replacing
 from calliope_lib.recording.recording import Recording
 from calliope_lib.recording.table import rows
-from calliope_lib.recording.units import unit_of
 
 #: The longest time (wall clock, seconds) a row waits before it is handed to the system.
 FLUSH_EVERY_S = 1.0
@@ -98,13 +96,12 @@ def recording_text(rec: Recording, dialect: str = "default", *,
     times, matrix = rows(rec, present)
     index = {c: i for i, c in enumerate(present)}
     where = [index.get(c) for c in columns]  # matrix column of each file column, None: empty
-    head = header_lines(rec)
-    head.extend(f"# unit {c}: {unit_of(c)}" for c in columns if c not in rec)
+    head, titles = table_head(rec, columns)
     tail = footer_lines(rec) if footer else gap_lines(rec) + [f"# note: {n}" for n in rec.notes]
     text = io.StringIO()
     _write_lines(text, head)
     table = table_writer(text, sep)
-    table.writerow([TIME_COLUMN, *columns])
+    table.writerow(titles)
     table.writerows(
         [format_time(when, decimal),
          *[format_number(values[j], decimal) if j is not None else "" for j in where]]
@@ -169,6 +166,11 @@ def save_new(rec: Recording, path: str | Path, dialect: str = "default", *,
         raise
 
 
+def _columns_part(lines: Sequence[str], titles: Sequence[str]) -> tuple[str, ...]:
+    """What of a file's head names the columns: units, ``# column`` lines, the header row."""
+    return (*[line for line in lines if line.startswith(("# unit ", "# column "))], *titles)
+
+
 class _Pending:
     """Lines waiting to be written: the CSV writer's target between two flushes."""
 
@@ -217,15 +219,16 @@ class RecordingWriter:
         self._rewrite_due = False
         self._rewrite_after = 0.0  # monotonic time before which no rewrite starts
         self._notes_written = 0
+        self._written_head: tuple[str, ...] = ()  # units, columns, header row in the file
         self._fh: IO[str] | None = None
         try:
             self._fh = os.fdopen(fd, "w", encoding=encoding_of(dialect), newline="")
-            lines = header_lines(rec)
-            # Channels asked for but not seen yet get their standard unit now.
-            lines.extend(f"# unit {name}: {unit_of(name)}" for name in self.columns
-                         if name not in rec)
+            # The same head as rec.save writes (channels asked for but not seen yet get
+            # their standard unit and display name now).
+            lines, titles = table_head(rec, self.columns)
+            self._written_head = _columns_part(lines, titles)
             _write_lines(self._fh, lines)
-            table_writer(self._fh, self.sep).writerow([TIME_COLUMN, *self.columns])
+            table_writer(self._fh, self.sep).writerow(titles)
             self._fh.flush()
         except OSError as exc:
             self._close_quietly()
@@ -330,6 +333,7 @@ class RecordingWriter:
         began = time.monotonic()
         columns = list(dict.fromkeys([*self.columns, *self.rec.channels]))
         text = recording_text(self.rec, self.dialect, columns=columns, footer=False)
+        self._written_head = _columns_part(*table_head(self.rec, columns))
         with self._lock:
             self._pending.take()  # those rows are in the recording, and so in the new text
             self._guard(lambda: self._replace_with(text))
@@ -374,6 +378,10 @@ class RecordingWriter:
         self._stop.set()
         if self._timer is not threading.current_thread():
             self._timer.join(timeout=2)
+        if _columns_part(*table_head(self.rec, self.columns)) != self._written_head:
+            # A unit or display name changed after the head was written: the file gets the
+            # head rec.save would write (once, at the end).
+            self._rewrite_due = True
         self._maybe_rewrite(force=True)
         with self._lock:
             if self._fh is None:

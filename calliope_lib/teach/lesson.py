@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from calliope_lib import messages
 from calliope_lib.errors import CalliopeError
+from calliope_lib.recording import units as _units
 from calliope_lib.teach.hands_on import (  # noqa: F401  (lesson.act, lesson.marks ... for kids)
     LOGGER_TIME,
     MARK_CHANNEL,
@@ -431,8 +432,8 @@ def plot(rec: "Recording | None", channels: Sequence[str] | str | None = None, *
         return None
     if isinstance(channels, str):
         channels = [channels]
-    if channels is None and MARK_CHANNEL in rec:  # marks are lines, not a curve of 0 and 1
-        channels = [c for c in rec.channels if c != MARK_CHANNEL]
+    if channels is not None and MARK_CHANNEL in rec and MARK_CHANNEL not in channels:
+        channels = [*channels, MARK_CHANNEL]  # rec.plot draws its presses as marks
     if "time_unit" not in kwargs and rec.duration <= SECONDS_AXIS_UP_TO:
         kwargs["time_unit"] = "s"  # the tasks ask for seconds: so does the axis
     fig = rec.plot(channels, **kwargs)
@@ -440,19 +441,9 @@ def plot(rec: "Recording | None", channels: Sequence[str] | str | None = None, *
         return fig
     if title:
         fig.axes[0].set_title(title)
-    # Presses of button A that a worded mark already names (lesson.act sets "Hand drüber" when
-    # the action starts; the simulated board presses A at the same moment) are not drawn twice.
-    worded = [when for when, _ in rec.marks]
-    pressed = [when for when in marks(rec)
-               if not any(abs(when - w) <= PRESS_NEAR_MARK_S for w in worded)]
-    for ax in fig.axes:
-        _min_span(ax)
-        _german_labels(ax)
-        for number, when in enumerate(pressed):
-            ax.axvline(_axis_time(ax, when), color="tab:purple", linestyle="-.", linewidth=1.2,
-                       label=messages.t("lesson.mark") if number == 0 else None)
-        if pressed and not (level_label or mark_label):
-            ax.legend(loc="best")
+    # rec.plot drew the worded marks and the presses of button A (once each: a press that a
+    # worded mark names is not drawn again) and gave each axis its unit's minimum span.
+    # Legends and axes say the lesson channels' German names already (DISPLAY_NAMES below).
     if level is not None or mark is not None:
         for ax in fig.axes:
             if level is not None:
@@ -467,12 +458,11 @@ def plot(rec: "Recording | None", channels: Sequence[str] | str | None = None, *
     return fig
 
 
-#: A press of button A this close (s) to a worded mark belongs to it (drawn once).
-PRESS_NEAR_MARK_S = 1.5
-
 #: What a kid reads for the channels the lessons make themselves (``rec.convert(...,
-#: name="lux")``): the name in code and in the CSV stays short and stable, the plot's legend
-#: and axis and :func:`summary` say what it is.
+#: name="lux")``): the name in code (``rec["lux"]``) and the ``# column`` lines of the CSV stay
+#: short and stable; plots, summaries and the CSV header say what it is ("Fotowiderstand").
+#: Given to the core's one table of display names below (``units.name_channels``), which
+#: every Recording reads (``rec.label``), so nothing is renamed after the fact.
 DISPLAY_NAMES = {
     "temperatur_ntc": "Thermistor",
     "lux": "Fotowiderstand",
@@ -481,6 +471,7 @@ DISPLAY_NAMES = {
     "staerke": "Stärke",
     "button_a": "Knopf A",
 }
+_units.name_channels(DISPLAY_NAMES)
 
 messages.register({
     "lesson.summary.head": {"de": "| Kanal | Werte | kleinster | größter | Mittelwert |",
@@ -488,12 +479,11 @@ messages.register({
 })
 
 
-def display_name(channel: str) -> str:
+def display_name(channel: str, rec: "Recording | None" = None) -> str:
     """The German name a kid reads for ``channel`` (``"lux"`` -> ``"Fotowiderstand"``,
-    ``"temperature"`` -> ``"Temperatur"``); the channel's name in code stays as it is."""
-    from calliope_lib.recording.units import label
-
-    return DISPLAY_NAMES.get(channel) or label(channel)
+    ``"temperature"`` -> ``"Temperatur"``); the channel's name in code stays as it is.
+    With ``rec``: the name that recording gives it (``rec.label``)."""
+    return rec.label(channel) if rec is not None else _units.label(channel)
 
 
 def summary(rec: "Recording") -> _Markdown:
@@ -506,48 +496,12 @@ def summary(rec: "Recording") -> _Markdown:
         unit = f" {ch.unit}" if ch.unit else ""
         cells = [messages.with_decimal_mark(f"{v:.4g}") + unit
                  for v in (ch.min(), ch.max(), ch.mean())]
-        lines.append(f"| {display_name(ch.name)} | {len(ch)} | " + " | ".join(cells) + " |")
+        lines.append(f"| {rec.label(ch.name)} | {len(ch)} | " + " | ".join(cells) + " |")
     return _Markdown("\n".join(lines))
-
-
-def _german_labels(ax: Any) -> None:
-    """Legend entries and axis labels of lesson channels in their display names."""
-    for line in ax.get_lines():
-        name = line.get_label()
-        if name in DISPLAY_NAMES:
-            line.set_label(DISPLAY_NAMES[name])
-    label = ax.get_ylabel() or ""
-    first, sep, rest = label.partition(" ")
-    if first in DISPLAY_NAMES:
-        ax.set_ylabel(DISPLAY_NAMES[first] + sep + rest)
-    if ax.get_legend() is not None:
-        ax.legend(loc="best")
 
 
 #: Recordings up to this long (s) are plotted over seconds, as the lessons' tasks count time.
 SECONDS_AXIS_UP_TO = 900.0
-
-#: The smallest span a lesson plot shows for a unit, so noise is not blown up into jumps
-#: (0.3 °C of noise filling a whole panel looks like a sudden change to a kid).
-MIN_SPAN = {"°C": 2.0, "lx": 50.0, "mg": 300.0, "%": 10.0, "mW": 5.0, "V": 0.5, "Ω": 1000.0,
-            "0–255": 20.0, "0–1023": 50.0}
-
-
-def _min_span(ax: Any) -> None:
-    """Widen the y axis to :data:`MIN_SPAN` of its unit (read from the label: "... in °C",
-    "Helligkeit (0–255)"), around the middle of the data."""
-    label = (ax.get_ylabel() or "").strip()
-    unit = label.rsplit(" in ", 1)[-1].strip() if " in " in label else \
-        label.rsplit("(", 1)[-1].rstrip(")") if label.endswith(")") else ""
-    span = MIN_SPAN.get(unit)
-    if span is None:
-        return
-    low, high = ax.get_ylim()
-    if high - low >= span:
-        return
-    middle = (low + high) / 2
-    ax.set_ylim(middle - span / 2, middle + span / 2)
-
 
 def _axis_time(ax: Any, seconds: float) -> float:
     """Seconds converted to the unit of the time axis (the plot shows s, min or h; its label

@@ -144,3 +144,19 @@ def test_os_reasons_speak_the_users_language():
     refused = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate "
                                               "verify failed")
     assert "CERTIFICATE_VERIFY_FAILED" in os_reason(refused, "de")
+
+
+def test_loading_a_folder_says_folder_and_names_the_files_in_it(tmp_path):
+    (tmp_path / "messung.csv").write_text("zeit_s,light\n0,1\n")
+    (tmp_path / "unter").mkdir()
+    (tmp_path / "unter" / "tief.csv").write_text("x")
+    with pytest.raises(errors.RecordingIsFolder) as caught:
+        cl.load(tmp_path)
+    assert isinstance(caught.value, IsADirectoryError)  # code catching OSError still works
+    text = caught.value.text("de")
+    assert text.startswith(f"{tmp_path} ist ein Ordner, keine Datei")
+    assert "messung.csv" in text and "tief.csv" not in text
+    assert "is a folder" in caught.value.text("en")
+    with pytest.raises(errors.RecordingFileMissing) as missing:
+        cl.load(tmp_path / "messsung.csv")
+    assert "messung.csv" in missing.value.text("de")

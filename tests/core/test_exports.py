@@ -37,7 +37,7 @@ def test_excel_de_file_has_bom_semicolons_and_decimal_commas(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads ä, ß, ° right
     text = raw.decode("utf-8-sig")
     table = [line for line in text.splitlines() if not line.startswith("#")]
-    assert table[0] == "zeit_s;temperature;feuchte"
+    assert table[0] == f"Zeit (s);Temperatur (°C);{sample().label('feuchte')} (%)"
     assert table[1] == "0,000;21,25;512"
     assert table[2] == "0,500;21,375;513"
     assert table[-1] == "10,250;-3,5;"  # the empty cell stays empty
@@ -60,11 +60,12 @@ def test_excel_de_round_trip_keeps_everything(tmp_path):
 def test_pandas_opens_excel_de_with_semicolon_and_decimal_comma(tmp_path):
     path = sample().save(tmp_path / "messung.csv", dialect="excel-de")
     frame = pd.read_csv(path, sep=";", decimal=",", comment="#", encoding="utf-8-sig")
-    assert list(frame.columns) == ["zeit_s", "temperature", "feuchte"]
-    assert frame["temperature"].dtype == float
-    assert frame["temperature"].iloc[1] == 21.375
-    assert frame["zeit_s"].iloc[-1] == 10.25
-    assert math.isnan(frame["feuchte"].iloc[-1])
+    feuchte = f"{sample().label('feuchte')} (%)"  # "Bodenfeuchte (%)" once a lesson ran
+    assert list(frame.columns) == ["Zeit (s)", "Temperatur (°C)", feuchte]
+    assert frame["Temperatur (°C)"].dtype == float
+    assert frame["Temperatur (°C)"].iloc[1] == 21.375
+    assert frame["Zeit (s)"].iloc[-1] == 10.25
+    assert math.isnan(frame[feuchte].iloc[-1])
 
 
 def test_default_dialect_is_plain_csv_without_bom(tmp_path):
@@ -72,7 +73,7 @@ def test_default_dialect_is_plain_csv_without_bom(tmp_path):
     raw = path.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(path, comment="#")
-    assert frame["temperature"].iloc[1] == 21.375
+    assert frame["Temperatur (°C)"].iloc[1] == 21.375
 
 
 def test_unknown_dialect_is_explained(tmp_path):

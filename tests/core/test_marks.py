@@ -68,7 +68,7 @@ def test_marks_survive_save_and_load(tmp_path, dialect):
     sep, decimal = (";", ",") if dialect == "excel-de" else (",", ".")
     table = pd.read_csv(path, comment="#", sep=sep, decimal=decimal, encoding="utf-8-sig")
     assert len(table) == rec.count("light")
-    assert list(table.columns) == ["zeit_s", "light", "temperature"]
+    assert list(table.columns) == ["Zeit (s)", "Helligkeit (0–255)", "Temperatur (°C)"]
 
 
 def test_old_files_without_marks_still_load(tmp_path):

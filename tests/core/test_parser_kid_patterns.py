@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from calliope_lib.protocol import BadLine, BoardMessage, Row, StreamParser
+from calliope_lib.protocol import BadLine, BoardMessage, Row, Rows, StreamParser, expand
 
 
 def rows(events):
-    return [e for e in events if isinstance(e, Row)]
+    """The data rows, blocks written out (the normal form)."""
+    return [e for e in expand(events) if isinstance(e, Row)]
 
 
 def values(events):
@@ -122,5 +123,6 @@ def test_many_datalogger_rows_with_empty_cells_at_once_as_line_by_line():
     whole = at_once.feed(header) + at_once.feed(rows_text)  # the rows in one chunk
     single = StreamParser()
     one_by_one = [e for line in stream.splitlines(keepends=True) for e in single.feed(line)]
-    assert whole == one_by_one
+    assert [type(e) for e in whole] == [BoardMessage, Rows]  # one block for the chunk...
+    assert expand(whole) == one_by_one  # ...saying what the lines say
     assert {r.names for r in rows(whole)} == {("temp",), ("light",), ("temp", "light")}

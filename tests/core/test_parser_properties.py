@@ -3,7 +3,9 @@
 Streams are built from every kind of line a board prints (and from garbage), with runs of
 same-shape lines so that the whole-chunk fast path is taken, then cut at random places and
 fed piece by piece. The events, the counters and the examples must be the same for every
-cut, and nothing may raise.
+cut, and nothing may raise. Events are compared in their normal form
+(:func:`~calliope_lib.protocol.events.expand`: a block of many lines written out as one row
+per line); what a session makes of the blocks is proved in ``test_session_read_splits.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calliope_lib.protocol import BadLine, Hello, Row, StreamParser
+from calliope_lib.protocol import BadLine, Hello, Row, Rows, StreamParser, expand
 from calliope_lib.protocol.hello import format_hello
 from calliope_lib.protocol.parser import MAX_LINE
 
@@ -100,7 +102,8 @@ def line_ends(stream: bytes) -> list[int]:
 
 
 def run(stream: bytes, cuts: list[int]) -> tuple[list[str], int, int, list[BadLine]]:
-    """Feed ``stream`` cut at ``cuts``; the events (as text: NaN equals NaN) and counters."""
+    """Feed ``stream`` cut at ``cuts``; the events in normal form (as text: NaN equals NaN)
+    and the counters."""
     parser = StreamParser()
     events = []
     start = 0
@@ -108,7 +111,7 @@ def run(stream: bytes, cuts: list[int]) -> tuple[list[str], int, int, list[BadLi
         events += parser.feed(stream[start:cut])
         start = cut
     events += parser.flush()
-    return [repr(e) for e in events], parser.bad_lines, parser.lost_lines, list(
+    return [repr(e) for e in expand(events)], parser.bad_lines, parser.lost_lines, list(
         parser.bad_examples)
 
 
@@ -172,7 +175,7 @@ def test_every_line_gives_one_event(stream):
     short by a restart gives two: its broken start and the hello)."""
     normal = stream.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     lines = [raw for raw in normal.split(b"\n")[:-1] if raw.decode("utf-8", "replace").strip()]
-    events = StreamParser().feed(stream)
+    events = expand(StreamParser().feed(stream))
     interrupted = sum(1 for e in events if isinstance(e, BadLine) and e.reason == "interrupted")
     assert len(events) - interrupted == len(lines)
 
@@ -181,6 +184,64 @@ def test_every_line_gives_one_event(stream):
 @given(st.binary(max_size=3000), st.lists(st.integers(0, 3000), max_size=10))
 def test_arbitrary_bytes_never_raise(data, cuts):
     run(data, [c % (len(data) + 1) for c in cuts])
+
+
+def test_clean_runs_of_every_numeric_shape_become_one_block():
+    """The fast path is really taken (else the properties above prove little): a chunk of
+    one shape is one :class:`Rows` block, which says what its lines say."""
+    runs = {  # (the scene: a line that sets columns or a header, the run)
+        "firmware": (b"$COLS a,b,c\n", b"".join(b"$D %d %d 21.5,%d,-3\r\n" % (i, 20 * i, i % 7)
+                                                for i in range(50))),
+        "numbers": (b"", b"".join(b"%d,2.5,3 \r\n" % i for i in range(50))),
+        "datalogger": (b"Time (seconds),temp,light\n", b"".join(
+            b"%d.50,%s,130\n" % (i, b"" if i % 3 else b"21") for i in range(50))),
+        "tuples": (b"", b"".join(b"(%d, 2.5)\n" % i for i in range(50))),
+        "bare": (b"", b"".join(b"%d.25\n" % i for i in range(50))),
+    }
+    for kind, (scene, run_bytes) in runs.items():
+        parser = StreamParser()
+        events = parser.feed(scene) + parser.feed(run_bytes)
+        assert isinstance(events[-1], Rows) and events[-1].line_count == 50, kind
+        stream = scene + run_bytes
+        single = StreamParser()
+        lines = [e for line in stream.splitlines(keepends=True) for e in single.feed(line)]
+        assert not any(isinstance(e, Rows) for e in lines), kind
+        assert repr(expand(events)) == repr(lines), kind
+
+
+def test_lines_that_only_add_up_to_a_block_are_read_line_by_line():
+    """Chunks whose counts of cells, spaces and line ends add up to a clean block, but whose
+    lines do not each have the shape: the block path must see it (each would otherwise
+    become rows where line-by-line reading finds bad lines)."""
+    good = [b"$D %d %d 21,7" % (i, 1000 + i) for i in range(10)]
+    firmware = {
+        "a line short, the next long": [b"$D 1", b"$D 2 3,4 5 6 7,8"],
+        "commas for spaces": [b"$D 1,2,3,4,5,6"],
+        "spaces and commas swapped": [b"$D 1 2 3,4 5", b"$D 6 7,8,9"],
+        "a comma in the board time": [b"$D 1 2,3 4", b"$D 5 6 7,8,9"],
+        "no values": [b"$D 1 2 ", b"$D 3 4 5,6,7"],
+        "a word": [b"$D 1 2 true,7", b"$D 1 2 null,7", b"$D 1 2 [1],7"],
+        "a seq that is no integer": [b"$D 1.0 2 3,4", b"$D 1e3 2 3,4"],
+        "a line with a bracket": [b"$D 1 2 3,4]", b"$D 1 2 3,4"],
+    }
+    for name, odd in firmware.items():
+        lines = good[:5] + odd + good[5:]
+        stream = b"$COLS a,b\n" + b"\n".join(lines) + b"\n"
+        parser = StreamParser()
+        blocks = parser.feed(b"$COLS a,b\n") + parser.feed(stream[len(b"$COLS a,b\n"):])
+        single = StreamParser()
+        one_by_one = [e for line in stream.splitlines(keepends=True) for e in single.feed(line)]
+        assert repr(expand(blocks)) == repr(one_by_one), name
+        assert parser.bad_lines == single.bad_lines >= 1, name
+    header = b"Time (seconds),temp,light\n"
+    for odd in ([b"3.00,,"], [b"nan,1,2"], [b",1,2"], [b"4.00,1"]):
+        stream = header + b"\n".join([b"%d.00,%d,%d" % (i, i, i) for i in range(9)] + odd) + b"\n"
+        parser = StreamParser()
+        blocks = parser.feed(header) + parser.feed(stream[len(header):])
+        single = StreamParser()
+        one_by_one = [e for line in stream.splitlines(keepends=True) for e in single.feed(line)]
+        assert repr(expand(blocks)) == repr(one_by_one), odd
+        assert parser.bad_lines == single.bad_lines == 1, odd
 
 
 def test_hostile_lines_never_raise():

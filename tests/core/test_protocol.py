@@ -7,13 +7,23 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calliope_lib.protocol import BadLine, BoardMessage, Columns, Hello, Reply, Row, StreamParser
+from calliope_lib.protocol import (
+    BadLine,
+    BoardMessage,
+    Columns,
+    Hello,
+    Reply,
+    Row,
+    StreamParser,
+    expand,
+)
 from calliope_lib.protocol.hello import format_hello
 from calliope_lib.protocol.version import FIRMWARE_VERSION, PROTOCOL_VERSION
 
 
 def rows(events):
-    return [e for e in events if isinstance(e, Row)]
+    """The data rows, blocks written out (the normal form)."""
+    return [e for e in expand(events) if isinstance(e, Row)]
 
 
 def values(events):

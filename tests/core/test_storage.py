@@ -48,18 +48,23 @@ def test_round_trip_keeps_values_times_units_metadata(tmp_path, dialect):
 
 
 def test_excel_de_dialect_bytes(tmp_path):
-    path = sample_recording().save(tmp_path / "x.csv", dialect="excel-de")
+    rec = sample_recording()
+    path = rec.save(tmp_path / "x.csv", dialect="excel-de")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert b"zeit_s;temperature;light;feuchte" in raw
+    # A kid's own "feuchte" has its own name, or the lessons' "Bodenfeuchte" once they ran.
+    feuchte = f"{rec.label('feuchte')} (%)"
+    assert f"Zeit (s);Temperatur (°C);Helligkeit (0–255);{feuchte}".encode() in raw
     assert b"0,500;20,1;101;" in raw
 
 
 def test_pandas_reads_the_file_skipping_comments(tmp_path):
     pd = importlib.import_module("pandas")
-    path = sample_recording().save(tmp_path / "x.csv")
+    rec = sample_recording()
+    path = rec.save(tmp_path / "x.csv")
     frame = pd.read_csv(path, comment="#")
-    assert list(frame.columns) == ["zeit_s", "temperature", "light", "feuchte"]
+    assert list(frame.columns) == ["Zeit (s)", "Temperatur (°C)", "Helligkeit (0–255)",
+                                   f"{rec.label('feuchte')} (%)"]
     assert len(frame) == 21
 
 

@@ -106,7 +106,7 @@ def load_fast(path: Path) -> Recording | None:
         import pandas as pd
     except ImportError:
         return None
-    from calliope_lib.recording.reading import _comment, _parse_meta
+    from calliope_lib.recording.reading import _comment, _parse_meta, channel_ids
 
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)
@@ -134,14 +134,17 @@ def load_fast(path: Path) -> Recording | None:
         return None
     rec = new_recording("calliope-lib")
     rec.metadata.pop("source_format")
+    titles: dict[str, str] = {}
     for line in top:
         body = _comment(line, sep, False)
         if body is not None:
-            _parse_meta(rec, body)
+            _parse_meta(rec, body, titles)
+    names = channel_ids(rec, columns[1:], titles, ours=True)
+    if len(set(names)) != len(names):
+        return None
 
     comments, seps, data_end, newlines = _scan(path, position, sep.encode())
     size = path.stat().st_size
-    names = columns[1:]
     expected_rows = newlines - len(comments)
     for name in names:
         rec.add_channel(name)

@@ -14,9 +14,14 @@ Cell markers (a line starting with ``%%``)::
     %% answer ID POINTS      manually graded answer (Markdown); the text is the model answer
     %% task ID               read-only Markdown (the task text cannot be deleted by accident)
 
+It also writes each lesson's time plan into its ``LEHRKRAFT.md``, between the two marker
+lines :data:`PLAN_START` and :data:`PLAN_END`: the estimate of
+:mod:`calliope_lib.teach.lesson_time` (core and ⭐ extra minutes, section by section), so the
+teachers' notes always show what the notebook really asks of a kid.
+
 Run from the repository root::
 
-    .venv/bin/python calliope_lib/teach/lessons/make_notebooks.py  # write the notebooks
+    .venv/bin/python calliope_lib/teach/lessons/make_notebooks.py  # write notebooks and plans
     .venv/bin/python calliope_lib/teach/lessons/make_notebooks.py --check  # exit 1: out of date
 """
 
@@ -35,6 +40,10 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "_src"
 _MARKER = re.compile(r"^%%\s*(md|code|solution|test|answer|task)\b\s*(.*)$")
 _GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+#: The lines around the generated time plan in ``LEHRKRAFT.md`` (invisible when rendered).
+PLAN_START = "<!-- Zeitplan: erzeugt von make_notebooks.py (lesson_time.py), nicht von Hand ändern -->"
+PLAN_END = "<!-- Ende Zeitplan -->"
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -120,6 +129,24 @@ def target_of(source: Path) -> Path:
     return HERE / source.stem / f"{source.stem}.ipynb"
 
 
+def with_plan(notes: str, plan: str, where: str = "LEHRKRAFT.md") -> str:
+    """``notes`` with the text between :data:`PLAN_START` and :data:`PLAN_END` replaced by
+    ``plan``; a ValueError when the markers are missing."""
+    start, end = notes.find(PLAN_START), notes.find(PLAN_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{where}: no time plan markers ({PLAN_START} ... {PLAN_END})")
+    return notes[:start + len(PLAN_START)] + "\n" + plan + "\n" + notes[end:]
+
+
+def planned_notes(lesson: Path) -> tuple[Path, str]:
+    """The teachers' notes of a lesson folder and their text with today's time plan."""
+    from calliope_lib.teach.lesson_time import estimate
+
+    notes = lesson / "LEHRKRAFT.md"
+    text = notes.read_text(encoding="utf-8")
+    return notes, with_plan(text, estimate(lesson).plan(), str(notes))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
@@ -135,6 +162,14 @@ def main(argv: list[str] | None = None) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             print(f"+ {target.relative_to(HERE)}")
+    for source in sorted(SOURCES.glob("*.txt")):
+        notes, text = planned_notes(target_of(source).parent)
+        if notes.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(notes.relative_to(HERE))
+        if not args.check:
+            notes.write_text(text, encoding="utf-8")
+            print(f"+ {notes.relative_to(HERE)}")
     if args.check and stale:
         print("out of date: " + ", ".join(map(str, stale)), file=sys.stderr)
         return 1
