@@ -242,13 +242,32 @@ def _still_running(driver: Any) -> bool:
     """True while a code cell is queued or running (prompt ``[*]``) or the kernel is busy.
 
     The kernel's status alone is not enough: between two queued cells it is idle for a moment,
-    and a poll that lands there would end the watch before the recording cell even began."""
-    return driver.execute_script(
+    and a poll that lands there would end the watch before the recording cell even began.
+    The page's kernel status can also stay "busy" after every cell is done (seen once in a
+    full run, after an ipympl figure): then the server's own view of the kernel decides."""
+    waiting, status = driver.execute_script(
         f"const nb = {APP}.shell.currentWidget.content;"
         "const waiting = nb.widgets.some(c => c.model.type === 'code' && "
         "  (c.node.querySelector('.jp-InputPrompt') || {textContent: ''})"
         "  .textContent.includes('*'));"
-        f"return waiting || {APP}.shell.currentWidget.sessionContext.session.kernel.status !== 'idle';")
+        f"return [waiting, {APP}.shell.currentWidget.sessionContext.session.kernel.status];")
+    if waiting:
+        return True
+    return status != "idle" and _server_kernel_state(driver) != "idle"
+
+
+def _server_kernel_state(driver: Any) -> str:
+    """The kernel's execution state as the Jupyter server sees it (``/api/kernels/<id>``)."""
+    return driver.execute_script(
+        f"const app = {APP};"
+        "const kernel = app.shell.currentWidget.sessionContext.session.kernel;"
+        "const settings = app.serviceManager.serverSettings;"
+        "const request = new XMLHttpRequest();"
+        "request.open('GET', settings.baseUrl + 'api/kernels/' + kernel.id, false);"
+        "if (settings.token) request.setRequestHeader('Authorization', 'token ' + settings.token);"
+        "request.send();"
+        "return request.status === 200 ? JSON.parse(request.responseText).execution_state"
+        "  : 'http ' + request.status;")
 
 
 def _run_all(driver: Any) -> None:
@@ -291,6 +310,8 @@ BAR_WIDTH = (f"const c = {CELLS}[arguments[0]];"
 def _watch_live_plot(driver: Any, cell: int, name: str) -> tuple[list[str], str]:
     """Run all cells; collect the live picture's versions while the kernel records."""
     _run_all(driver)
+    # The server's view is readable (else _still_running could not fall back on it).
+    assert _server_kernel_state(driver) in ("busy", "idle"), _server_kernel_state(driver)
     seen: list[str] = []
     bar_widths: list[float] = []
     shot_taken = False
@@ -308,8 +329,10 @@ def _watch_live_plot(driver: Any, cell: int, name: str) -> tuple[list[str], str]
         time.sleep(0.15)
     if _still_running(driver):
         _shot(driver, f"{name}-did-not-finish")
-        raise AssertionError(f"{name}: the notebook did not finish:\n" + "\n---\n".join(
-            _cell_text(driver, i) for i in range(cell + 2)))
+        raise AssertionError(
+            f"{name}: the notebook did not finish (server: kernel "
+            f"{_server_kernel_state(driver)}):\n"
+            + "\n---\n".join(_cell_text(driver, i) for i in range(cell + 2)))
     pictures = [p for p in _cell_images(driver, cell) if p.startswith("data:image/png")]
     outputs = "\n---\n".join(_cell_text(driver, i) for i in range(cell + 1))
     assert pictures, f"{name}: no live picture at all; the outputs:\n{outputs}"
