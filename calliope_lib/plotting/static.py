@@ -223,10 +223,13 @@ def plot_recording(
             draw_marks(axes if ax is None else [ax], all_marks(rec, buttons, lang), scale)
         heading = style.title_of(rec.metadata, lang) if title is None else title
         if heading:
+            # wrap=True: a long title (a reference file's description) breaks into lines
+            # within the figure instead of widening the saved picture, which would shrink
+            # the plot itself in a notebook.
             if ax is None:
-                fig.suptitle(heading)
+                fig.suptitle(heading, wrap=True)
             else:
-                ax.set_title(heading)
+                ax.set_title(heading, wrap=True)
         if ax is None and len(axes) > 1:
             fig.align_ylabels(axes)
     return fig

@@ -73,6 +73,25 @@ def test_each_unit_gets_its_own_axis_with_german_labels(tmp_path):
     assert spread > 20  # not an empty white picture
 
 
+def test_a_long_title_wraps_instead_of_widening_the_picture(tmp_path):
+    """A reference file's long description as title made the notebook's picture twice as
+    wide (Jupyter's inline backend saves with bbox_inches="tight", which takes the title in),
+    so the notebook showed the plot itself at half size."""
+    rec = make_recording(names=("temperature",))
+
+    def notebook_width(name: str) -> int:  # as IPython's inline backend renders a figure
+        path = tmp_path / name
+        plot_recording(rec).savefig(path, format="png", bbox_inches="tight")
+        return Image.open(path).size[0]
+
+    short = notebook_width("kurz.png")
+    rec.metadata["title"] = ("Lektion 4: Nagel-Feuchtesensor an P1 in einem Beet eines Park-"
+                             "Sensorgartens, eine Woche alle 30 Minuten, gegossen am Anfang "
+                             "(SIMULIERT)")
+    assert notebook_width("lang.png") <= short * 1.05
+    assert plot_recording(rec).get_suptitle().startswith("Lektion 4")
+
+
 def test_english_labels_by_language(monkeypatch):
     monkeypatch.setenv("CALLIOPE_LANG", "en")
     fig = plot_recording(make_recording(names=("temperature",)))
