@@ -70,25 +70,31 @@ def stream(prefix: bytes, line: bytes, count: int) -> bytes:
     return prefix + line * count
 
 
+def module_at(revision: str, path: str, name: str):  # type: ignore[no-untyped-def]
+    """The module at ``path`` (e.g. ``calliope_lib/protocol/parser.py``) as it was in a git
+    revision, loaded under ``name`` beside this tree's (its imports come from this tree)."""
+    import importlib.util
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    source = subprocess.run(["git", "show", f"{revision}:{path}"],
+                            capture_output=True, text=True, check=True).stdout
+    file = Path(tempfile.mkdtemp()) / f"{name}.py"
+    file.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, file)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
 def parser_at(revision: str | None) -> type:
     """The StreamParser of this tree, or of a git revision (to compare in the same run)."""
     if revision is None:
         from calliope_lib.protocol import StreamParser
 
         return StreamParser
-    import importlib.util
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    source = subprocess.run(["git", "show", f"{revision}:calliope_lib/protocol/parser.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp()) / "parser_then.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("parser_then", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module.StreamParser
+    return module_at(revision, "calliope_lib/protocol/parser.py", "parser_then").StreamParser
 
 
 def rate(data: bytes, count: int, repeats: int = 5, revision: str | None = None) -> tuple[float, int]:
@@ -145,24 +151,13 @@ class _MemoryPort:
 
 
 def session_at(revision: str | None) -> type:
-    """The Session class of this tree, or of a git revision (with that revision's parser)."""
+    """The Session class of this tree, or of a git revision (its parser is set on the link by
+    :func:`session_rate`)."""
     from calliope_lib.board import session
 
     if revision is None:
         return session.Session
-    import importlib.util
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    source = subprocess.run(["git", "show", f"{revision}:calliope_lib/board/session.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp()) / "session_then.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("session_then", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module.Session
+    return module_at(revision, "calliope_lib/board/session.py", "session_then").Session
 
 
 def session_rate(data: bytes, count: int, revision: str | None = None,

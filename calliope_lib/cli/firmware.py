@@ -32,8 +32,8 @@ register_texts({
         "en": "Several boards found: {ports}. Use --all for all of them or --port for one.",
     },
     "cli.fw.ok": {
-        "de": "OK     {port}: {board}, Messprogramm {firmware} ({seconds} s)",
-        "en": "OK     {port}: {board}, measuring firmware {firmware} ({seconds} s)",
+        "de": "OK     {port}: {board}, Messprogramm {firmware} ({seconds} s{resent})",
+        "en": "OK     {port}: {board}, measuring firmware {firmware} ({seconds} s{resent})",
     },
     "cli.fw.resent": {
         "de": "; {count} Befehle nochmal geschickt, weil Bytes verloren gingen: probiere ein "
@@ -43,9 +43,6 @@ register_texts({
     },
     "cli.fw.failed": {"de": "FEHLER {port}: {error}", "en": "FAILED {port}: {error}"},
 })
-
-#: More resends than this on one board are worth a word: a good cable needs none.
-RESENT_WORTH_SAYING = 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,8 +75,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from calliope_lib.workshop.firmware.build import write_hex
     from calliope_lib.protocol.version import FIRMWARE_VERSION
+    from calliope_lib.workshop.firmware.build import write_hex
 
     path = write_hex(args.output, target=args.target, base=args.base)
     where = f"--base {args.base}" if args.base else args.target
@@ -88,9 +85,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from calliope_lib.workshop.firmware.install import install_all
-
     from calliope_lib.cli.checks import existing_port
+    from calliope_lib.workshop.firmware.install import install_all
 
     ports = [existing_port(port) for port in args.port]  # a typo: one clear message
     if args.all or not ports:
@@ -117,7 +113,7 @@ def run_install(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def result_line(result: "InstallResult") -> str:
+def result_line(result: InstallResult) -> str:
     """One line per board: installed (with how often bytes had to be sent again) or why not.
 
     A board that needed resends did get the right firmware (every piece is checked), but a
@@ -125,8 +121,6 @@ def result_line(result: "InstallResult") -> str:
     """
     if not result.ok:
         return t("cli.fw.failed", port=result.port, error=result.error)
-    line = t("cli.fw.ok", port=result.port, board=result.board, firmware=result.firmware,
-             seconds=f"{result.seconds:.0f}")
-    if result.resent > RESENT_WORTH_SAYING:
-        line = line[:-1] + t("cli.fw.resent", count=result.resent) + ")"
-    return line
+    resent = t("cli.fw.resent", count=result.resent) if result.resent else ""
+    return t("cli.fw.ok", port=result.port, board=result.board, firmware=result.firmware,
+             seconds=f"{result.seconds:.0f}", resent=resent)
